@@ -1,0 +1,19 @@
+import type { Migration } from 'kysely/migration'
+import * as m0001 from './0001_settings.ts'
+import * as m0002 from './0002_members.ts'
+import * as m0003 from './0003_library.ts'
+import * as m0004 from './0004_events.ts'
+import * as m0005 from './0005_content.ts'
+
+/**
+ * Every migration, in order. A static list (not a folder scan) so the server
+ * bundle carries them. Never edit a migration after it has landed on main:
+ * add a new one.
+ */
+export const migrations: Record<string, Migration> = {
+  '0001_settings': m0001,
+  '0002_members': m0002,
+  '0003_library': m0003,
+  '0004_events': m0004,
+  '0005_content': m0005,
+}

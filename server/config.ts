@@ -1,0 +1,228 @@
+import { randomBytes } from 'node:crypto'
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import path from 'node:path'
+import { z } from 'zod'
+
+/**
+ * Every setting the platform reads from the environment, in one place.
+ * `loadConfig()` refuses to start with one message that names each bad variable.
+ */
+
+const blankToUndefined = (value: unknown) =>
+  typeof value === 'string' && value.trim() === '' ? undefined : value
+
+const optionalString = z.preprocess(blankToUndefined, z.string().optional())
+
+function urlWithProtocols(protocols: string[], example: string) {
+  return z.preprocess(
+    blankToUndefined,
+    z
+      .string()
+      .refine(
+        (value) => {
+          try {
+            return protocols.includes(new URL(value).protocol)
+          } catch {
+            return false
+          }
+        },
+        { message: `must be a URL such as ${example}` },
+      )
+      .optional(),
+  )
+}
+
+const booleanFlag = z.preprocess((value) => {
+  if (typeof value !== 'string' || value.trim() === '') return undefined
+  const normalised = value.trim().toLowerCase()
+  if (['1', 'true', 'yes', 'on'].includes(normalised)) return true
+  if (['0', 'false', 'no', 'off'].includes(normalised)) return false
+  return value
+}, z.boolean({ error: 'must be true or false' }).optional())
+
+function integer(min: number, max: number, fallback: number) {
+  return z.preprocess(
+    blankToUndefined,
+    z.coerce
+      .number({ error: 'must be a whole number' })
+      .int({ error: 'must be a whole number' })
+      .min(min, { error: `must be at least ${min}` })
+      .max(max, { error: `must be at most ${max}` })
+      .default(fallback),
+  )
+}
+
+const EnvironmentSchema = z
+  .object({
+    NODE_ENV: z.preprocess(
+      blankToUndefined,
+      z
+        .enum(['development', 'production', 'test'], {
+          error: 'must be development, production or test',
+        })
+        .default('development'),
+    ),
+    PORT: integer(0, 65535, 3000),
+    HOST: z.preprocess(blankToUndefined, z.string().default('127.0.0.1')),
+    PUBLIC_URL: urlWithProtocols(['http:', 'https:'], 'https://band.example.org'),
+    DATABASE_URL: urlWithProtocols(['postgres:', 'postgresql:'], 'postgres://user:pass@host:5432/band'),
+    DATABASE_POOL_MAX: integer(1, 100, 10),
+    REDIS_URL: urlWithProtocols(['redis:', 'rediss:'], 'redis://127.0.0.1:6379'),
+    DATA_DIR: z.preprocess(blankToUndefined, z.string().default('./data')),
+    SESSION_SECRET: z.preprocess(
+      blankToUndefined,
+      z.string().min(32, { error: 'must be at least 32 characters' }).optional(),
+    ),
+    S3_BUCKET: optionalString,
+    S3_REGION: optionalString,
+    S3_ENDPOINT: urlWithProtocols(['http:', 'https:'], 'https://s3.eu-west-1.amazonaws.com'),
+    S3_ACCESS_KEY_ID: optionalString,
+    S3_SECRET_ACCESS_KEY: optionalString,
+    S3_FORCE_PATH_STYLE: booleanFlag,
+    SMTP_URL: urlWithProtocols(['smtp:', 'smtps:'], 'smtps://user:pass@smtp.example.org:465'),
+    MAIL_FROM: z.preprocess(
+      blankToUndefined,
+      z.string().default('Community Band <no-reply@localhost>'),
+    ),
+    LOG_LEVEL: z.preprocess(
+      blankToUndefined,
+      z
+        .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
+          error: 'must be one of fatal, error, warn, info, debug, trace, silent',
+        })
+        .default('info'),
+    ),
+    TRUST_PROXY: integer(0, 10, 0),
+    RATE_LIMIT_POINTS: integer(1, 1_000_000, 300),
+    RATE_LIMIT_WINDOW_SECONDS: integer(1, 86_400, 60),
+    MAX_BODY_BYTES: integer(1024, 1024 ** 3, 1024 * 1024),
+    SHUTDOWN_TIMEOUT_MS: integer(0, 120_000, 10_000),
+    DEMO_PASSWORD: z.preprocess(blankToUndefined, z.string().min(8).default('band-demo-2026')),
+  })
+  .superRefine((env, ctx) => {
+    // "Production" means a deployment with its own database (DESIGN.md), so the
+    // secret that signs its cookies must be one the operator chose and kept.
+    if (env.DATABASE_URL && !env.SESSION_SECRET) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['SESSION_SECRET'],
+        message: 'is required when DATABASE_URL is set (at least 32 random characters)',
+      })
+    }
+    if (env.S3_BUCKET) {
+      for (const name of ['S3_REGION', 'S3_ACCESS_KEY_ID', 'S3_SECRET_ACCESS_KEY'] as const) {
+        if (!env[name]) {
+          ctx.addIssue({ code: 'custom', path: [name], message: 'is required when S3_BUCKET is set' })
+        }
+      }
+    }
+  })
+
+type Environment = z.infer<typeof EnvironmentSchema>
+
+export type Config = {
+  env: Environment['NODE_ENV']
+  isProduction: boolean
+  port: number
+  host: string
+  publicUrl: string | undefined
+  database: { kind: 'postgres'; url: string; poolMax: number } | { kind: 'pglite'; directory: string }
+  redisUrl: string | undefined
+  dataDir: string
+  sessionSecret: string | undefined
+  storage:
+    | { kind: 'local'; directory: string }
+    | {
+        kind: 's3'
+        bucket: string
+        region: string
+        endpoint: string | undefined
+        accessKeyId: string
+        secretAccessKey: string
+        forcePathStyle: boolean
+      }
+  smtpUrl: string | undefined
+  mailFrom: string
+  logLevel: Environment['LOG_LEVEL']
+  trustProxy: number
+  rateLimit: { points: number; windowSeconds: number }
+  maxBodyBytes: number
+  shutdownTimeoutMs: number
+  demoPassword: string
+}
+
+export class ConfigError extends Error {
+  readonly problems: string[]
+  constructor(problems: string[]) {
+    super(
+      `The band platform cannot start because of its configuration:\n${problems
+        .map((problem) => `  - ${problem}`)
+        .join('\n')}\nSee "Configuration" in README.md.`,
+    )
+    this.name = 'ConfigError'
+    this.problems = problems
+  }
+}
+
+export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = EnvironmentSchema.safeParse(source)
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.error.issues.map((issue) => `${issue.path.join('.') || 'environment'} ${issue.message}`),
+    )
+  }
+  const env = parsed.data
+  const dataDir = path.resolve(env.DATA_DIR)
+  return {
+    env: env.NODE_ENV,
+    isProduction: env.NODE_ENV === 'production',
+    port: env.PORT,
+    host: env.HOST,
+    publicUrl: env.PUBLIC_URL?.replace(/\/+$/, ''),
+    database: env.DATABASE_URL
+      ? { kind: 'postgres', url: env.DATABASE_URL, poolMax: env.DATABASE_POOL_MAX }
+      : { kind: 'pglite', directory: path.join(dataDir, 'pg') },
+    redisUrl: env.REDIS_URL,
+    dataDir,
+    sessionSecret: env.SESSION_SECRET,
+    storage:
+      env.S3_BUCKET && env.S3_REGION && env.S3_ACCESS_KEY_ID && env.S3_SECRET_ACCESS_KEY
+        ? {
+            kind: 's3',
+            bucket: env.S3_BUCKET,
+            region: env.S3_REGION,
+            endpoint: env.S3_ENDPOINT,
+            accessKeyId: env.S3_ACCESS_KEY_ID,
+            secretAccessKey: env.S3_SECRET_ACCESS_KEY,
+            forcePathStyle: env.S3_FORCE_PATH_STYLE ?? Boolean(env.S3_ENDPOINT),
+          }
+        : { kind: 'local', directory: path.join(dataDir, 'files') },
+    smtpUrl: env.SMTP_URL,
+    mailFrom: env.MAIL_FROM,
+    logLevel: env.LOG_LEVEL,
+    trustProxy: env.TRUST_PROXY,
+    rateLimit: { points: env.RATE_LIMIT_POINTS, windowSeconds: env.RATE_LIMIT_WINDOW_SECONDS },
+    maxBodyBytes: env.MAX_BODY_BYTES,
+    shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
+    demoPassword: env.DEMO_PASSWORD,
+  }
+}
+
+/**
+ * The embedded default has no operator to set SESSION_SECRET, so one is made on
+ * first start and kept beside the data it protects (mode 0600).
+ */
+export function resolveSessionSecret(config: Config): string {
+  if (config.sessionSecret) return config.sessionSecret
+  const file = path.join(config.dataDir, 'session-secret')
+  try {
+    const stored = readFileSync(file, 'utf8').trim()
+    if (stored.length >= 32) return stored
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error
+  }
+  mkdirSync(config.dataDir, { recursive: true })
+  const secret = randomBytes(32).toString('hex')
+  writeFileSync(file, `${secret}\n`, { mode: 0o600 })
+  return secret
+}
