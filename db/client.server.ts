@@ -49,6 +49,7 @@ export async function openDatabase(target: DatabaseTarget, options: OpenOptions 
 function openPostgres(target: Extract<DatabaseTarget, { kind: 'postgres' }>, options: OpenOptions): DatabaseHandle {
   const pool = new pg.Pool({
     connectionString: target.url,
+    types: { getTypeParser: (oid: number, format?: 'text' | 'binary') => typeParsers[oid] ?? pg.types.getTypeParser(oid, format) },
     max: target.poolMax ?? 10,
     connectionTimeoutMillis: 5_000,
     idleTimeoutMillis: 30_000,
@@ -98,6 +99,7 @@ async function openPglite(target: Extract<DatabaseTarget, { kind: 'pglite' }>): 
   const pglite = await PGlite.create({
     ...(target.directory ? { dataDir: target.directory } : {}),
     extensions: { pg_trgm },
+    parsers: typeParsers,
   })
   const db = new Kysely<Database>({ dialect: new PGliteDialect(pglite) })
   let closed = false
@@ -113,6 +115,13 @@ async function openPglite(target: Extract<DatabaseTarget, { kind: 'pglite' }>): 
       if (!pglite.closed) await pglite.close()
     },
   }
+}
+
+// Both drivers read these types the same way: a `date` stays 'YYYY-MM-DD'
+// (no time-zone shift), int8 (counts, identities) becomes a number.
+const typeParsers: Record<number, (value: string) => unknown> = {
+  20: (value) => Number.parseInt(value, 10),
+  1082: (value) => value,
 }
 
 const connectionErrorCodes = new Set([

@@ -9,8 +9,6 @@ type CreatedAt = ColumnType<Date, Date | string | undefined, never>
 type UpdatedAt = ColumnType<Date, Date | string | undefined, Date | string>
 type Timestamp = ColumnType<Date, Date | string, Date | string>
 type NullableTimestamp = ColumnType<Date | null, Date | string | null | undefined, Date | string | null>
-// `date` columns come back as text so a day never shifts with the time zone.
-type DateOnly = ColumnType<string, string, string>
 // numeric comes back from pg as a string to keep its precision.
 type Numeric = ColumnType<string, number | string, number | string>
 type Json = ColumnType<unknown, string, string>

@@ -99,24 +99,6 @@ const EnvironmentSchema = z
     SHUTDOWN_TIMEOUT_MS: integer(0, 120_000, 10_000),
     DEMO_PASSWORD: z.preprocess(blankToUndefined, z.string().min(8).default('band-demo-2026')),
   })
-  .superRefine((env, ctx) => {
-    // "Production" means a deployment with its own database (DESIGN.md), so the
-    // secret that signs its cookies must be one the operator chose and kept.
-    if (env.DATABASE_URL && !env.SESSION_SECRET) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['SESSION_SECRET'],
-        message: 'is required when DATABASE_URL is set (at least 32 random characters)',
-      })
-    }
-    if (env.S3_BUCKET) {
-      for (const name of ['S3_REGION', 'S3_ACCESS_KEY_ID', 'S3_SECRET_ACCESS_KEY'] as const) {
-        if (!env[name]) {
-          ctx.addIssue({ code: 'custom', path: [name], message: 'is required when S3_BUCKET is set' })
-        }
-      }
-    }
-  })
 
 type Environment = z.infer<typeof EnvironmentSchema>
 
@@ -166,11 +148,11 @@ export class ConfigError extends Error {
 
 export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
   const parsed = EnvironmentSchema.safeParse(source)
-  if (!parsed.success) {
-    throw new ConfigError(
-      parsed.error.issues.map((issue) => `${issue.path.join('.') || 'environment'} ${issue.message}`),
-    )
-  }
+  const problems = parsed.success
+    ? []
+    : parsed.error.issues.map((issue) => `${issue.path.join('.') || 'environment'} ${issue.message}`)
+  problems.push(...crossFieldProblems(source))
+  if (!parsed.success || problems.length > 0) throw new ConfigError(problems)
   const env = parsed.data
   const dataDir = path.resolve(env.DATA_DIR)
   return {
@@ -206,6 +188,23 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
     demoPassword: env.DEMO_PASSWORD,
   }
+}
+
+/** Rules between variables, checked even when single values are bad, so one run lists everything. */
+function crossFieldProblems(source: NodeJS.ProcessEnv): string[] {
+  const present = (name: string) => Boolean(source[name]?.trim())
+  const problems: string[] = []
+  // "Production" means a deployment with its own database (DESIGN.md), so the
+  // secret that signs its cookies must be one the operator chose and kept.
+  if (present('DATABASE_URL') && !present('SESSION_SECRET')) {
+    problems.push('SESSION_SECRET is required when DATABASE_URL is set (at least 32 random characters)')
+  }
+  if (present('S3_BUCKET')) {
+    for (const name of ['S3_REGION', 'S3_ACCESS_KEY_ID', 'S3_SECRET_ACCESS_KEY']) {
+      if (!present(name)) problems.push(`${name} is required when S3_BUCKET is set`)
+    }
+  }
+  return problems
 }
 
 /**

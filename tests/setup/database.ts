@@ -26,7 +26,9 @@ export async function createTestDatabase(options: { migrate?: boolean } = {}): P
     target.pathname = `/${name}`
     url = target.toString()
     handle = await openDatabase({ kind: 'postgres', url, poolMax: 4 })
-    dropDatabase = () => withAdminClient(adminUrl, (client) => client.query(`drop database if exists ${name} with (force)`))
+    dropDatabase = async () => {
+      await withAdminClient(adminUrl, (client) => client.query(`drop database if exists ${name} with (force)`))
+    }
   } else {
     handle = await openDatabase({ kind: 'pglite', directory: undefined })
   }

@@ -1,0 +1,20 @@
+import type { Kysely, Transaction } from 'kysely'
+import type { Database } from '#db/types.ts'
+
+type Db = Kysely<Database> | Transaction<Database>
+
+/** Raw values of the given setting keys; a key that was never set is absent. */
+export async function getSettings(db: Db, keys: readonly string[]): Promise<Map<string, unknown>> {
+  if (keys.length === 0) return new Map()
+  const rows = await db.selectFrom('settings').select(['key', 'value']).where('key', 'in', keys).execute()
+  return new Map(rows.map((row) => [row.key, row.value]))
+}
+
+export async function putSetting(db: Db, key: string, value: unknown): Promise<void> {
+  const json = JSON.stringify(value)
+  await db
+    .insertInto('settings')
+    .values({ key, value: json })
+    .onConflict((conflict) => conflict.column('key').doUpdateSet({ value: json, updated_at: new Date() }))
+    .execute()
+}

@@ -1,0 +1,63 @@
+import type { ReactNode } from 'react'
+import { Links, Meta, Outlet, Scripts, ScrollRestoration, useRouteLoaderData } from 'react-router'
+import { db } from '#server/runtime.server.ts'
+import type { Route } from './+types/root'
+import stylesheet from './app.css?url'
+import { GeneralErrorBoundary } from './components/error-boundary.tsx'
+import { useNonce } from './components/nonce.tsx'
+import { SiteFooter, SiteHeader } from './components/site-chrome.tsx'
+import { getBandProfile } from './modules/settings/band-profile.server.ts'
+import { listNavigationPages } from './modules/site/queries.server.ts'
+
+export const links: Route.LinksFunction = () => [
+  { rel: 'stylesheet', href: stylesheet },
+  { rel: 'icon', href: '/favicon.svg', type: 'image/svg+xml' },
+]
+
+export async function loader() {
+  const [band, navigation] = await Promise.all([getBandProfile(db()), listNavigationPages(db())])
+  return { band, navigation }
+}
+
+export function Layout({ children }: { children: ReactNode }) {
+  const nonce = useNonce()
+  return (
+    <html lang="en" className="h-full">
+      <head>
+        <meta charSet="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <Meta />
+        <Links />
+      </head>
+      <body className="flex min-h-full flex-col bg-stone-50 text-stone-900 antialiased">
+        <a
+          href="#main"
+          className="sr-only rounded bg-brand-800 px-4 py-2 text-white focus:not-sr-only focus:absolute focus:left-2 focus:top-2 focus:z-50"
+        >
+          Skip to content
+        </a>
+        {children}
+        <ScrollRestoration nonce={nonce} />
+        <Scripts nonce={nonce} />
+      </body>
+    </html>
+  )
+}
+
+export default function App() {
+  return <Outlet />
+}
+
+export function ErrorBoundary() {
+  // Without the root data (the database may be what failed) the chrome falls back to a plain name.
+  const data = useRouteLoaderData<typeof loader>('root')
+  return (
+    <>
+      <SiteHeader bandName={data?.band.name ?? 'Community Band'} navigation={data?.navigation ?? []} />
+      <main id="main" tabIndex={-1} className="mx-auto w-full max-w-3xl flex-1 px-4 py-12">
+        <GeneralErrorBoundary />
+      </main>
+      <SiteFooter bandName={data?.band.name ?? 'Community Band'} contactEmail={data?.band.contactEmail ?? null} />
+    </>
+  )
+}

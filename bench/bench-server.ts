@@ -1,0 +1,74 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
+import autocannon from 'autocannon'
+import { seedDemoBand } from '../db/seed/seed.server.ts'
+import { createTestDatabase } from '../tests/setup/database.ts'
+import { spawnServer } from '../tests/setup/server-process.ts'
+
+export type BenchServer = { url: string; pid: number; mode: string; stop(): Promise<void> }
+
+/**
+ * The production build in its own process (so the load generator does not
+ * share its CPU time), with the demo band: on a fresh PostgreSQL database
+ * when DATABASE_URL is set (plus Redis when REDIS_URL is), or on the embedded
+ * default when `embedded` is asked for or nothing is configured.
+ */
+export async function startBenchServer(options: { embedded?: boolean } = {}): Promise<BenchServer> {
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'band-bench-'))
+  const usePostgres = Boolean(process.env.DATABASE_URL) && !options.embedded
+  const database = usePostgres ? await createTestDatabase() : undefined
+  if (database) {
+    await seedDemoBand(database.db)
+    await database.close()
+  }
+  const env: Record<string, string> = {
+    NODE_ENV: 'production',
+    PORT: '0',
+    HOST: '127.0.0.1',
+    LOG_LEVEL: 'warn',
+    DATA_DIR: dataDir,
+    // The benchmark measures rendering, not the limiter's refusals.
+    RATE_LIMIT_POINTS: '1000000',
+  }
+  if (database?.url) {
+    env.DATABASE_URL = database.url
+    env.SESSION_SECRET = 'bench-session-secret-0123456789abcdef'
+    if (process.env.REDIS_URL) env.REDIS_URL = process.env.REDIS_URL
+  }
+  const server = spawnServer([], env)
+  const url = await server.listening
+  return {
+    url,
+    pid: server.child.pid ?? 0,
+    mode: database ? `PostgreSQL${env.REDIS_URL ? ' + Redis' : ''}` : 'embedded PGlite, memory cache',
+    async stop() {
+      server.child.kill('SIGTERM')
+      await server.exited
+      await database?.drop()
+      rmSync(dataDir, { recursive: true, force: true })
+    },
+  }
+}
+
+/** Resident memory of a process, in MiB (Linux /proc). */
+export function residentMiB(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8')
+  const kib = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0)
+  return Math.round(kib / 1024)
+}
+
+export type LoadFigures = { requestsPerSecond: number; p50: number; p99: number; errors: number; non2xx: number }
+
+/** autocannon against one URL: a short warm-up, then the measured run. */
+export async function measure(url: string, options: { connections: number; seconds: number }): Promise<LoadFigures> {
+  await autocannon({ url, connections: options.connections, duration: 2 })
+  const result = await autocannon({ url, connections: options.connections, duration: options.seconds })
+  return {
+    requestsPerSecond: Math.round(result.requests.average),
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    errors: result.errors + result.timeouts,
+    non2xx: result.non2xx,
+  }
+}

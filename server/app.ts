@@ -1,0 +1,196 @@
+import { randomBytes, randomUUID } from 'node:crypto'
+import path from 'node:path'
+import { createRequestHandler } from '@react-router/express'
+import compression from 'compression'
+import express, { type NextFunction, type Request, type RequestHandler, type Response } from 'express'
+import helmet from 'helmet'
+import { RouterContextProvider, type ServerBuild } from 'react-router'
+import { requestInfoContext } from '#app/context.ts'
+import { liveness, readiness } from './health.ts'
+import { createLimiter, limitByIp } from './rate-limit.ts'
+import type { Runtime } from './runtime.server.ts'
+import { sendStatusPage } from './status-page.ts'
+
+export type AppOptions = {
+  build: () => Promise<ServerBuild>
+  /** Folder with the client build (hashed files under assets/). */
+  clientDirectory: string
+  /** Vite's dev middleware, in development only. */
+  devMiddleware?: RequestHandler
+}
+
+/**
+ * The Express pipeline, in the order the foundation issue sets: request id and
+ * logging, security headers, compression, static files, rate limit, health,
+ * body limits, then React Router.
+ */
+export function createApp(runtime: Runtime, options: AppOptions) {
+  const { config, logger } = runtime
+  const app = express()
+  app.disable('x-powered-by')
+  app.set('trust proxy', config.trustProxy)
+
+  app.use(requestIdAndLogging(runtime))
+  app.use(securityHeaders(runtime))
+  app.use(compression())
+
+  if (options.devMiddleware) {
+    app.use(options.devMiddleware)
+  } else {
+    // Hashed file names never change content, so browsers may keep them a year.
+    app.use(
+      '/assets',
+      express.static(path.join(options.clientDirectory, 'assets'), { immutable: true, maxAge: '1y', index: false }),
+    )
+    app.use(express.static(options.clientDirectory, { maxAge: '1h', index: false }))
+  }
+
+  app.use(limitByIp(createLimiter(runtime.cache.redis, {
+    keyPrefix: 'rl:ip',
+    points: config.rateLimit.points,
+    durationSeconds: config.rateLimit.windowSeconds,
+  })))
+
+  app.get('/healthz', liveness)
+  app.get('/readyz', readiness(runtime))
+
+  app.use(rejectMalformedUrls)
+  app.use(limitBodySize(config.maxBodyBytes))
+
+  app.all(
+    '/{*path}',
+    createRequestHandler({
+      build: options.build,
+      mode: config.isProduction ? 'production' : 'development',
+      getLoadContext: (req, res) =>
+        new RouterContextProvider(
+          new Map([
+            [
+              requestInfoContext,
+              { requestId: String(res.locals.requestId), cspNonce: String(res.locals.cspNonce), clientIp: req.ip ?? '' },
+            ],
+          ]),
+        ),
+    }),
+  )
+
+  app.use((error: unknown, req: Request, res: Response, _next: NextFunction) => {
+    const status = httpStatusOf(error)
+    if (status >= 500) logger.error({ err: error, requestId: res.locals.requestId }, 'request failed')
+    sendStatusPage(req, res, status, status === 413
+      ? { title: 'Too much data', message: 'What you sent is larger than this site accepts.' }
+      : status === 400
+        ? { title: 'Bad request', message: 'Your browser sent a request this site could not understand.' }
+        : { title: 'Something went wrong', message: 'Sorry, something went wrong on our side. Please try again in a moment.' })
+  })
+
+  return app
+}
+
+function requestIdAndLogging(runtime: Runtime): RequestHandler {
+  const logger = runtime.logger.child({ component: 'http' })
+  return (req, res, next) => {
+    const incoming = req.get('x-request-id')
+    const requestId = incoming && /^[\w.-]{8,64}$/.test(incoming) ? incoming : randomUUID()
+    res.locals.requestId = requestId
+    res.set('X-Request-Id', requestId)
+    const started = process.hrtime.bigint()
+    res.on('finish', () => {
+      const durationMs = Number(process.hrtime.bigint() - started) / 1e6
+      const entry = {
+        requestId,
+        method: req.method,
+        path: req.path,
+        status: res.statusCode,
+        durationMs: Math.round(durationMs * 10) / 10,
+        ip: req.ip,
+      }
+      if (res.statusCode >= 500) logger.error(entry, 'request')
+      else if (req.path.startsWith('/assets/') || req.path === '/healthz') logger.debug(entry, 'request')
+      else logger.info(entry, 'request')
+    })
+    next()
+  }
+}
+
+function securityHeaders(runtime: Runtime): RequestHandler {
+  const { config } = runtime
+  const https = config.publicUrl?.startsWith('https:') ?? false
+  const development = !config.isProduction
+  const csp = helmet({
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: {
+        'default-src': ["'self'"],
+        // Vite's dev client injects inline code; production allows only our nonce.
+        'script-src': development
+          ? ["'self'", "'unsafe-inline'"]
+          : ["'self'", (_req, res) => `'nonce-${(res as Response).locals.cspNonce}'`],
+        'style-src': ["'self'", "'unsafe-inline'"],
+        'img-src': ["'self'", 'data:'],
+        'font-src': ["'self'"],
+        'connect-src': development ? ["'self'", 'ws:'] : ["'self'"],
+        'object-src': ["'none'"],
+        'base-uri': ["'none'"],
+        'frame-ancestors': ["'none'"],
+        'form-action': ["'self'"],
+        ...(https ? { 'upgrade-insecure-requests': [] } : {}),
+      },
+    },
+    // HSTS only where the site really is served over HTTPS.
+    strictTransportSecurity: https ? { maxAge: 31_536_000, includeSubDomains: true } : false,
+    referrerPolicy: { policy: 'strict-origin-when-cross-origin' },
+    crossOriginEmbedderPolicy: false,
+  })
+  return (req, res, next) => {
+    res.locals.cspNonce = randomBytes(16).toString('base64')
+    csp(req, res, next)
+  }
+}
+
+/** "/%E0%A4%A" and friends: a 400, not a crash deeper in the router. */
+function rejectMalformedUrls(req: Request, res: Response, next: NextFunction) {
+  try {
+    decodeURIComponent(req.path)
+    next()
+  } catch {
+    sendStatusPage(req, res, 400, {
+      title: 'Bad address',
+      message: 'The address you asked for is not valid. Please check the link.',
+    })
+  }
+}
+
+/**
+ * Refuses a body larger than the limit before reading it, by its
+ * Content-Length. Browsers always send one for forms and uploads; a chunked
+ * body of unknown size gets 411 so nothing unbounded reaches the router.
+ */
+function limitBodySize(maxBytes: number): RequestHandler {
+  return (req, res, next) => {
+    const declared = req.get('content-length')
+    if (declared === undefined && req.get('transfer-encoding')) {
+      res.set('Connection', 'close')
+      sendStatusPage(req, res, 411, {
+        title: 'Length required',
+        message: 'Please send the size of what you are sending (Content-Length).',
+      })
+      return
+    }
+    if (declared !== undefined && Number(declared) > maxBytes) {
+      // Close instead of draining: the client may be sending gigabytes.
+      res.set('Connection', 'close')
+      sendStatusPage(req, res, 413, {
+        title: 'Too much data',
+        message: `What you sent is larger than this site accepts (${Math.round(maxBytes / 1024)} KB).`,
+      })
+      return
+    }
+    next()
+  }
+}
+
+function httpStatusOf(error: unknown): number {
+  const status = (error as { status?: unknown; statusCode?: unknown } | null)?.status ?? (error as { statusCode?: unknown } | null)?.statusCode
+  return typeof status === 'number' && status >= 400 && status < 600 ? status : 500
+}

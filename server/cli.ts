@@ -1,0 +1,82 @@
+import { parseArgs } from 'node:util'
+import { openDatabase } from '#db/client.server.ts'
+import { lockDataDir } from '#db/data-dir-lock.server.ts'
+import { migrateDown, migrateToLatest, migrationStatus } from '#db/migrate.server.ts'
+import { isDatabaseEmpty, seedDemoBand } from '#db/seed/seed.server.ts'
+import { type Config, loadConfig } from './config.ts'
+
+/**
+ * Maintenance commands: `migrate` (with --down / --status) and `seed`.
+ * Run from source with `npm run db:migrate` / `npm run db:seed`, or in the
+ * container with `node server/index.ts migrate`. On the embedded database they
+ * take the same lock as the server, so they refuse while it runs.
+ */
+export async function runCommand(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<string> {
+  const [command, ...rest] = argv
+  const config = loadConfig(env)
+  switch (command) {
+    case 'migrate': {
+      const { values } = parseArgs({ args: rest, options: { down: { type: 'boolean' }, status: { type: 'boolean' } } })
+      return withDatabase(config, 'a migration command', async (db) => {
+        if (values.status) {
+          const { applied, pending } = await migrationStatus(db)
+          return `Applied: ${applied.join(', ') || 'none'}\nPending: ${pending.join(', ') || 'none'}`
+        }
+        if (values.down) {
+          const reverted = await migrateDown(db)
+          return reverted.length ? `Reverted ${reverted.join(', ')}` : 'Nothing to revert'
+        }
+        const { applied } = await migrateToLatest(db)
+        return applied.length ? `Applied ${applied.join(', ')}` : 'The database is up to date'
+      })
+    }
+    case 'seed': {
+      const { values } = parseArgs({ args: rest, options: { force: { type: 'boolean' } } })
+      // The demo band must never land in a real band's database by accident.
+      if (config.database.kind === 'postgres' && !values.force) {
+        throw new CommandError(
+          'Refusing to add the demo band to the database at DATABASE_URL. ' +
+            'If this database is meant for demo or test data, run the command again with --force.',
+        )
+      }
+      return withDatabase(config, 'the demo seed command', async (db) => {
+        await migrateToLatest(db)
+        if (!(await isDatabaseEmpty(db))) {
+          throw new CommandError('The database already holds band data; the demo band is only added to an empty database.')
+        }
+        const summary = await seedDemoBand(db)
+        return `Demo band added: ${Object.entries(summary).map(([table, count]) => `${count} ${table}`).join(', ')}`
+      })
+    }
+    default:
+      throw new CommandError(
+        `Unknown command "${command ?? ''}". Commands: migrate [--down | --status], seed [--force].`,
+      )
+  }
+}
+
+export class CommandError extends Error {
+  override name = 'CommandError'
+}
+
+async function withDatabase<T>(
+  config: Config,
+  purpose: string,
+  work: (db: Awaited<ReturnType<typeof openDatabase>>['db']) => Promise<T>,
+): Promise<T> {
+  const lock = config.database.kind === 'pglite' ? await lockDataDir(config.dataDir, purpose) : undefined
+  try {
+    const database = await openDatabase(
+      config.database.kind === 'postgres'
+        ? { kind: 'postgres', url: config.database.url, poolMax: 2 }
+        : { kind: 'pglite', directory: config.database.directory },
+    )
+    try {
+      return await work(database.db)
+    } finally {
+      await database.close()
+    }
+  } finally {
+    await lock?.release()
+  }
+}

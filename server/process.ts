@@ -1,0 +1,38 @@
+import type * as ServerEntry from './main.ts'
+
+/**
+ * The shared tail of server/index.ts (production build) and server/dev.ts
+ * (sources through Vite): run a command, or serve until SIGTERM. Known
+ * start-up problems print one readable message, without a stack trace.
+ */
+export async function runProcess(entry: Pick<typeof ServerEntry, 'startServer' | 'runCommand'>, argv: string[], dev?: Parameters<typeof ServerEntry.startServer>[0]) {
+  const [command = 'serve', ...args] = argv
+  try {
+    if (command !== 'serve') {
+      console.log(await entry.runCommand([command, ...args]))
+      return
+    }
+    const server = await entry.startServer(dev)
+    const stop = (signal: string) => {
+      console.log(JSON.stringify({ level: 30, msg: `received ${signal}` }))
+      server.stop().then(
+        () => process.exit(0),
+        (error: unknown) => {
+          console.error(error)
+          process.exit(1)
+        },
+      )
+    }
+    process.once('SIGTERM', () => stop('SIGTERM'))
+    process.once('SIGINT', () => stop('SIGINT'))
+  } catch (error) {
+    const known = ['ConfigError', 'DataDirLockedError', 'StartupError', 'CommandError', 'MigrationError']
+    if (error instanceof Error && known.includes(error.name)) {
+      const cause = error.cause instanceof Error ? `\n(${error.cause.message})` : ''
+      console.error(`${error.message}${cause}`)
+    } else {
+      console.error(error)
+    }
+    process.exit(1)
+  }
+}

@@ -1,0 +1,35 @@
+import type { DatabaseHandle } from '#db/client.server.ts'
+import type { Cache } from './cache.ts'
+import type { Config } from './config.ts'
+import type { Logger } from './logger.ts'
+import type { Storage } from './storage.ts'
+
+/**
+ * The process-wide services the app runs on. server/main.ts builds them once at
+ * start; tests build their own. Route loaders and services reach them through
+ * `runtime()` (one copy per process: the server bundle holds every module once).
+ */
+export type Runtime = {
+  config: Config
+  database: DatabaseHandle
+  cache: Cache
+  storage: Storage
+  logger: Logger
+  sessionSecret: string
+}
+
+let current: Runtime | undefined
+
+export function setRuntime(next: Runtime | undefined): void {
+  current = next
+}
+
+export function runtime(): Runtime {
+  if (!current) throw new Error('The runtime is not set: start the server through server/main.ts, or call setRuntime() in the test')
+  return current
+}
+
+/** The database of the running app (shorthand for `runtime().database.db`). */
+export function db(): DatabaseHandle['db'] {
+  return runtime().database.db
+}

@@ -1,0 +1,55 @@
+import { expect, test } from './fixtures.ts'
+
+test('the home page shows the demo band, its concerts and news', async ({ page, visit }) => {
+  await visit('/')
+  await expect(page.getByRole('heading', { level: 1, name: 'Riverside Community Band' })).toBeVisible()
+  await expect(page.getByRole('heading', { name: 'Upcoming concerts' })).toBeVisible()
+  await expect(page.getByRole('heading', { name: 'Latest news' })).toBeVisible()
+  await expect(page.getByRole('banner')).toBeVisible()
+  await expect(page.getByRole('contentinfo')).toBeVisible()
+  await expect(page.getByRole('navigation', { name: 'Main' })).toBeVisible()
+})
+
+test('the skip link takes keyboard users to the content', async ({ page, visit }) => {
+  await visit('/')
+  await page.keyboard.press('Tab')
+  const skip = page.getByRole('link', { name: 'Skip to content' })
+  await expect(skip).toBeFocused()
+  await expect(skip).toBeVisible()
+  await page.keyboard.press('Enter')
+  await expect(page.locator('main#main')).toBeFocused()
+})
+
+test('the main navigation leads to CMS pages and the members area', async ({ page, visit, checkAccessibility }) => {
+  await visit('/')
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'About' }).click()
+  await expect(page).toHaveURL(/\/about$/)
+  await expect(page.getByRole('heading', { level: 1 })).toContainText('About')
+  await checkAccessibility()
+
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Members' }).click()
+  await expect(page).toHaveURL(/\/portal$/)
+  await expect(page.getByRole('heading', { level: 1, name: "Members' portal" })).toBeVisible()
+  await checkAccessibility()
+})
+
+for (const [path, heading] of [
+  ['/portal', "Members' portal"],
+  ['/library', 'Music library'],
+  ['/admin', 'Administration'],
+] as const) {
+  test(`${path} has its own layout`, async ({ page, visit }) => {
+    await visit(path)
+    await expect(page.getByRole('heading', { level: 1, name: heading })).toBeVisible()
+    await expect(page.getByRole('main')).toHaveCount(1)
+    await expect(page.getByText('Coming soon.')).toBeVisible()
+  })
+}
+
+test('an unknown address shows the 404 page without a stack trace', async ({ page, visit }) => {
+  await visit('/this/page/does-not-exist', { status: 404 })
+  await expect(page.getByRole('heading', { level: 1, name: 'Page not found' })).toBeVisible()
+  await expect(page.locator('body')).not.toContainText(/\bat \w+ \(/)
+  await page.getByRole('link', { name: 'Go to the home page' }).click()
+  await expect(page).toHaveURL(/\/$/)
+})

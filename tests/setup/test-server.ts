@@ -1,0 +1,58 @@
+import { existsSync, mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
+import { pathToFileURL } from 'node:url'
+import type * as ServerEntry from '#server/main.ts'
+import { seedDemoBand } from '#db/seed/seed.server.ts'
+import { createTestDatabase, type TestDatabase } from './database.ts'
+
+/**
+ * Starts the production build in this test process, on a free port, with its
+ * own data directory and database:
+ * - with DATABASE_URL (PostgreSQL): a fresh database, the demo band added first;
+ * - without: the embedded default in a temporary DATA_DIR, which seeds itself.
+ * `stop()` shuts the server down gracefully and removes what it made.
+ */
+export type TestServer = { url: string; dataDir: string; databaseUrl: string | undefined; stop(): Promise<void> }
+
+export const serverBundle = path.resolve('build/server/index.js')
+
+type TestServerOptions = {
+  env?: Record<string, string>
+  useRedis?: boolean
+  /** Lets a test put something (a TCP relay) between the app and PostgreSQL. */
+  databaseUrlForApp?: (url: string) => string
+}
+
+export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
+  if (!existsSync(serverBundle)) throw new Error('No production build: run `npm run build` before the server tests.')
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'band-server-'))
+  let database: TestDatabase | undefined
+  if (process.env.DATABASE_URL) {
+    database = await createTestDatabase()
+    await seedDemoBand(database.db)
+    await database.close()
+  }
+  const env: NodeJS.ProcessEnv = {
+    NODE_ENV: 'production',
+    HOST: '127.0.0.1',
+    PORT: '0',
+    LOG_LEVEL: 'silent',
+    DATA_DIR: dataDir,
+    ...(database?.url ? { DATABASE_URL: options.databaseUrlForApp?.(database.url) ?? database.url, SESSION_SECRET: 'test-session-secret-0123456789abcdef' } : {}),
+    ...(options.useRedis !== false && process.env.REDIS_URL ? { REDIS_URL: process.env.REDIS_URL } : {}),
+    ...options.env,
+  }
+  const entry = (await import(pathToFileURL(serverBundle).href)) as typeof ServerEntry
+  const server = await entry.startServer({ env })
+  return {
+    url: server.url,
+    dataDir,
+    databaseUrl: database?.url,
+    async stop() {
+      await server.stop()
+      await database?.drop()
+      rmSync(dataDir, { recursive: true, force: true })
+    },
+  }
+}
