@@ -3,7 +3,7 @@ import { Links, Meta, Outlet, Scripts, ScrollRestoration, useRouteLoaderData } f
 import { db } from '#server/runtime.server.ts'
 import type { Route } from './+types/root'
 import stylesheet from './app.css?url'
-import { GeneralErrorBoundary } from './components/error-boundary.tsx'
+import { describeError, GeneralErrorBoundary } from './components/error-boundary.tsx'
 import { useNonce } from './components/nonce.tsx'
 import { SiteFooter, SiteHeader } from './components/site-chrome.tsx'
 import { getBandProfile } from './modules/settings/band-profile.server.ts'
@@ -17,6 +17,11 @@ export const links: Route.LinksFunction = () => [
 export async function loader() {
   const [band, navigation] = await Promise.all([getBandProfile(db()), listNavigationPages(db())])
   return { band, navigation }
+}
+
+export const meta: Route.MetaFunction = ({ loaderData, error }) => {
+  const bandName = loaderData?.band.name ?? 'Community Band'
+  return [{ title: error ? `${describeError(error).title} · ${bandName}` : bandName }]
 }
 
 export function Layout({ children }: { children: ReactNode }) {

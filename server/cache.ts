@@ -17,7 +17,7 @@ export type Cache = {
   close(): Promise<void>
 }
 
-export function createCache(options: { redisUrl: string | undefined; logger: Logger }): Cache {
+export function createCache(options: { redisUrl: string | undefined; keyPrefix: string; logger: Logger }): Cache {
   const memory = new MemoryStore(10_000)
   if (!options.redisUrl) {
     return {
@@ -33,6 +33,7 @@ export function createCache(options: { redisUrl: string | undefined; logger: Log
 
   const logger = options.logger.child({ component: 'cache' })
   const redis = new Redis(options.redisUrl, {
+    keyPrefix: options.keyPrefix,
     // Fail fast instead of queueing commands while Redis is away; the caller
     // falls back to memory. Reconnect attempts go on in the background.
     enableOfflineQueue: false,

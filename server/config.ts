@@ -68,6 +68,10 @@ const EnvironmentSchema = z
     DATABASE_URL: urlWithProtocols(['postgres:', 'postgresql:'], 'postgres://user:pass@host:5432/band'),
     DATABASE_POOL_MAX: integer(1, 100, 10),
     REDIS_URL: urlWithProtocols(['redis:', 'rediss:'], 'redis://127.0.0.1:6379'),
+    REDIS_KEY_PREFIX: z.preprocess(
+      blankToUndefined,
+      z.string().regex(/^[\w:.-]{1,64}$/, { error: 'may hold letters, digits, ":", ".", "-" and "_" only' }).default('band:'),
+    ),
     DATA_DIR: z.preprocess(blankToUndefined, z.string().default('./data')),
     SESSION_SECRET: z.preprocess(
       blankToUndefined,
@@ -110,6 +114,8 @@ export type Config = {
   publicUrl: string | undefined
   database: { kind: 'postgres'; url: string; poolMax: number } | { kind: 'pglite'; directory: string }
   redisUrl: string | undefined
+  /** Every Redis key starts with this, so several bands (or test runs) can share one Redis. */
+  redisKeyPrefix: string
   dataDir: string
   sessionSecret: string | undefined
   storage:
@@ -165,6 +171,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       ? { kind: 'postgres', url: env.DATABASE_URL, poolMax: env.DATABASE_POOL_MAX }
       : { kind: 'pglite', directory: path.join(dataDir, 'pg') },
     redisUrl: env.REDIS_URL,
+    redisKeyPrefix: env.REDIS_KEY_PREFIX,
     dataDir,
     sessionSecret: env.SESSION_SECRET,
     storage:

@@ -39,7 +39,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     : undefined
   const sessionSecret = resolveSessionSecret(config)
   const database = await openAndPrepareDatabase(config, logger)
-  const cache = createCache({ redisUrl: config.redisUrl, logger })
+  const cache = createCache({ redisUrl: config.redisUrl, keyPrefix: config.redisKeyPrefix, logger })
   const storage = createStorage(config.storage)
   const runtime = { config, database, cache, storage, logger, sessionSecret }
   setRuntime(runtime)

@@ -10,7 +10,13 @@ const messages: Record<number, { title: string; message: string }> = {
     message: 'The site cannot reach its database right now. Please try again in a minute; nothing you saved is lost.',
   },
 }
-const fallback = { title: 'Something went wrong', message: 'Sorry, something went wrong on our side. Please try again in a moment.' }
+export const fallbackError = { title: 'Something went wrong', message: 'Sorry, something went wrong on our side. Please try again in a moment.' }
+
+/** Title and message for an error, by its HTTP status. */
+export function describeError(error: unknown): { status: number; title: string; message: string } {
+  const status = isRouteErrorResponse(error) ? error.status : 500
+  return { status, ...(messages[status] ?? fallbackError) }
+}
 
 /**
  * The page a visitor sees when something fails, in the band's words. It never
@@ -19,8 +25,7 @@ const fallback = { title: 'Something went wrong', message: 'Sorry, something wen
  */
 export function GeneralErrorBoundary() {
   const error = useRouteError()
-  const status = isRouteErrorResponse(error) ? error.status : 500
-  const { title, message } = messages[status] ?? fallback
+  const { status, title, message } = describeError(error)
   return (
     <div className="space-y-4">
       <p className="text-sm font-semibold text-brand-700">Error {status}</p>

@@ -1,5 +1,5 @@
 import AxeBuilder from '@axe-core/playwright'
-import { test as base, expect, type Page } from '@playwright/test'
+import { test as base, type Browser, expect, type Page } from '@playwright/test'
 
 /**
  * `visit(path)` opens a page and checks it with axe (WCAG 2.1 A and AA): every
@@ -10,19 +10,40 @@ export const test = base.extend<{
   visit: (path: string, options?: { status?: number }) => Promise<void>
   checkAccessibility: () => Promise<void>
 }>({
-  checkAccessibility: async ({ page }, use) => {
-    await use(() => expectNoAxeViolations(page))
+  checkAccessibility: async ({ page, browser, javaScriptEnabled }, use) => {
+    await use(() => expectNoAxeViolations(page, javaScriptEnabled ? undefined : browser))
   },
-  visit: async ({ page }, use) => {
+  visit: async ({ page, browser, javaScriptEnabled }, use) => {
     await use(async (path, options = {}) => {
       const response = await page.goto(path)
       expect(response?.status(), `status of ${path}`).toBe(options.status ?? 200)
-      await expectNoAxeViolations(page)
+      await expectNoAxeViolations(page, javaScriptEnabled ? undefined : browser)
     })
   },
 })
 
-async function expectNoAxeViolations(page: Page) {
+/**
+ * axe runs as a script in the page, which a no-JavaScript page cannot do. There
+ * the same URL is checked in a second tab that runs axe but blocks the app's
+ * own scripts, so axe sees exactly the server's HTML, as the no-JS visitor does.
+ */
+async function expectNoAxeViolations(page: Page, browserForNoJs?: Browser) {
+  if (browserForNoJs) {
+    const context = await browserForNoJs.newContext({ javaScriptEnabled: true })
+    try {
+      const checker = await context.newPage()
+      await checker.route('**/*.js', (route) => route.abort())
+      await checker.goto(page.url())
+      await runAxe(checker)
+    } finally {
+      await context.close()
+    }
+    return
+  }
+  await runAxe(page)
+}
+
+async function runAxe(page: Page) {
   const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze()
   const summary = results.violations.map(
     (violation) => `${violation.id}: ${violation.help} (${violation.nodes.map((node) => node.target.join(' ')).join(', ')})`,

@@ -1,3 +1,4 @@
+import { Redis } from 'ioredis'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startTestServer, type TestServer } from '#tests/setup/test-server.ts'
 
@@ -32,6 +33,17 @@ describe(`the general per-IP limit (${process.env.REDIS_URL ? 'Redis' : 'memory'
     expect(statuses).toEqual([200, 200, 200, 200, 200, 429])
     expect(Number(refused?.headers.get('retry-after'))).toBeGreaterThan(0)
     expect(await refused?.text()).toContain('Too many requests')
+  })
+
+  it.runIf(process.env.REDIS_URL)('keeps its counters in Redis, where other instances see them', async () => {
+    const redis = new Redis(process.env.REDIS_URL ?? '')
+    try {
+      const keys = await redis.keys(`${server.env.REDIS_KEY_PREFIX}rl:ip:*`)
+      expect(keys.length).toBe(1)
+      expect(Number(await redis.get(keys[0] ?? ''))).toBeGreaterThanOrEqual(5)
+    } finally {
+      redis.disconnect()
+    }
   })
 
   it('leaves static assets outside the limit', async () => {

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto'
 import { existsSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
@@ -13,7 +14,14 @@ import { createTestDatabase, type TestDatabase } from './database.ts'
  * - without: the embedded default in a temporary DATA_DIR, which seeds itself.
  * `stop()` shuts the server down gracefully and removes what it made.
  */
-export type TestServer = { url: string; dataDir: string; databaseUrl: string | undefined; stop(): Promise<void> }
+export type TestServer = {
+  url: string
+  dataDir: string
+  databaseUrl: string | undefined
+  /** The environment the server was started with. */
+  env: NodeJS.ProcessEnv
+  stop(): Promise<void>
+}
 
 export const serverBundle = path.resolve('build/server/index.js')
 
@@ -40,7 +48,10 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     LOG_LEVEL: 'silent',
     DATA_DIR: dataDir,
     ...(database?.url ? { DATABASE_URL: options.databaseUrlForApp?.(database.url) ?? database.url, SESSION_SECRET: 'test-session-secret-0123456789abcdef' } : {}),
-    ...(options.useRedis !== false && process.env.REDIS_URL ? { REDIS_URL: process.env.REDIS_URL } : {}),
+    // Test files run in parallel against one Redis: each server counts in its own keys.
+    ...(options.useRedis !== false && process.env.REDIS_URL
+      ? { REDIS_URL: process.env.REDIS_URL, REDIS_KEY_PREFIX: `band-test:${randomBytes(6).toString('hex')}:` }
+      : {}),
     ...options.env,
   }
   const entry = (await import(pathToFileURL(serverBundle).href)) as typeof ServerEntry
@@ -49,6 +60,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     url: server.url,
     dataDir,
     databaseUrl: database?.url,
+    env,
     async stop() {
       await server.stop()
       await database?.drop()

@@ -1,0 +1,62 @@
+import type { Insertable } from 'kysely'
+import type { Database } from '#db/types.ts'
+import { bandWallClock } from './calendar.ts'
+import { buildCatalogue } from './catalogue.ts'
+import { buildInstruments, buildSections } from './instruments.ts'
+import { buildMembers } from './roster.ts'
+import { buildSeason } from './season.ts'
+import { buildPages, buildPosts, buildSettings } from './website.ts'
+
+/** Every row of the demo band, table by table, ready to insert. */
+export type DemoBand = { [Table in keyof Database]: Insertable<Database[Table]>[] }
+
+/** Tables in an order that satisfies the foreign keys. */
+export const DEMO_BAND_TABLES = [
+  'settings',
+  'sections',
+  'instruments',
+  'instrument_aliases',
+  'members',
+  'member_instruments',
+  'people',
+  'pieces',
+  'parts',
+  'venues',
+  'events',
+  'set_list_items',
+  'pages',
+  'posts',
+] as const satisfies readonly (keyof Database)[]
+
+/**
+ * The Riverside Community Band: sections, players, a 300-piece library and a
+ * season of rehearsals and concerts laid out around `today`. Pure: the same
+ * `today` always gives the same rows, and everything except events, set lists
+ * and dates keeps its id whatever `today` is.
+ */
+export function buildDemoBand(options: { today: Date }): DemoBand {
+  const { today } = options
+  // The band's calendar day, not UTC's: late on a summer evening they differ.
+  const anchor = bandWallClock(today).date
+  const { instruments, aliases } = buildInstruments()
+  const { members, memberInstruments } = buildMembers(anchor)
+  const { people, pieces, parts, repertoire } = buildCatalogue()
+  const season = buildSeason(anchor, today, repertoire)
+
+  return {
+    settings: buildSettings(),
+    sections: buildSections(),
+    instruments,
+    instrument_aliases: aliases,
+    members,
+    member_instruments: memberInstruments,
+    people,
+    pieces,
+    parts,
+    venues: season.venues,
+    events: season.events,
+    set_list_items: season.setListItems,
+    pages: buildPages(anchor),
+    posts: buildPosts(season.concerts, anchor, today),
+  }
+}

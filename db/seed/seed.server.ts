@@ -1,0 +1,62 @@
+import { type Insertable, type Kysely, sql, type Transaction } from 'kysely'
+import type { Database } from '#db/types.ts'
+import { buildDemoBand, DEMO_BAND_TABLES } from './demo-band.ts'
+
+/** Rows written, table by table. */
+export type SeedSummary = { [Table in (typeof DEMO_BAND_TABLES)[number]]: number }
+
+// Postgres allows 65,535 parameters per statement; 500 rows of the widest
+// table (pieces, 14 columns) stay far below that.
+const ROWS_PER_STATEMENT = 500
+
+/** True when the band has no sections, no members and no pieces yet. */
+export async function isDatabaseEmpty(db: Kysely<Database> | Transaction<Database>): Promise<boolean> {
+  const { rows } = await sql<{ has_data: boolean }>`
+    select exists (select 1 from sections)
+        or exists (select 1 from members)
+        or exists (select 1 from pieces) as has_data
+  `.execute(db)
+  return rows[0]?.has_data === false
+}
+
+export class DemoSeedRefusedError extends Error {
+  override name = 'DemoSeedRefusedError'
+}
+
+/**
+ * Adds the Riverside demo band in one transaction: all of it or none of it.
+ * Refuses a database that already holds sections, members or pieces, so it
+ * can never mix demo rows into a real band's data.
+ */
+export async function seedDemoBand(
+  db: Kysely<Database>,
+  options: { today?: Date } = {},
+): Promise<SeedSummary> {
+  const band = buildDemoBand({ today: options.today ?? new Date() })
+  return db.transaction().execute(async (trx) => {
+    if (!(await isDatabaseEmpty(trx))) {
+      throw new DemoSeedRefusedError(
+        'The database already holds band data (sections, members or pieces); the demo band is only added to an empty database.',
+      )
+    }
+    const summary = {} as SeedSummary
+    for (const table of DEMO_BAND_TABLES) {
+      summary[table] = await insertInBatches(trx, table, band[table])
+    }
+    return summary
+  })
+}
+
+async function insertInBatches<Table extends keyof Database>(
+  trx: Transaction<Database>,
+  table: Table,
+  rows: Insertable<Database[Table]>[],
+): Promise<number> {
+  for (let start = 0; start < rows.length; start += ROWS_PER_STATEMENT) {
+    await trx
+      .insertInto(table)
+      .values(rows.slice(start, start + ROWS_PER_STATEMENT))
+      .execute()
+  }
+  return rows.length
+}
