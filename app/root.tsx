@@ -1,13 +1,11 @@
 import type { ReactNode } from 'react'
 import { Links, Meta, Outlet, Scripts, ScrollRestoration, useRouteLoaderData } from 'react-router'
-import { db } from '#server/runtime.server.ts'
 import type { Route } from './+types/root'
 import stylesheet from './app.css?url'
 import { describeError, GeneralErrorBoundary } from './components/error-boundary.tsx'
 import { useNonce } from './components/nonce.tsx'
 import { SiteFooter, SiteHeader } from './components/site-chrome.tsx'
-import { getBandProfile } from './modules/settings/band-profile.server.ts'
-import { listNavigationPages } from './modules/site/queries.server.ts'
+import { getSiteFrame } from './modules/site/site-frame.server.ts'
 
 export const links: Route.LinksFunction = () => [
   { rel: 'stylesheet', href: stylesheet },
@@ -15,8 +13,7 @@ export const links: Route.LinksFunction = () => [
 ]
 
 export async function loader() {
-  const [band, navigation] = await Promise.all([getBandProfile(db()), listNavigationPages(db())])
-  return { band, navigation }
+  return getSiteFrame()
 }
 
 export const meta: Route.MetaFunction = ({ loaderData, error }) => {

@@ -4,7 +4,7 @@ import path from 'node:path'
 import autocannon from 'autocannon'
 import { seedDemoBand } from '../db/seed/seed.server.ts'
 import { createTestDatabase } from '../tests/setup/database.ts'
-import { spawnServer } from '../tests/setup/server-process.ts'
+import { startServerProcess } from '../tests/setup/server-process.ts'
 
 export type BenchServer = { url: string; pid: number; mode: string; stop(): Promise<void> }
 
@@ -24,8 +24,6 @@ export async function startBenchServer(options: { embedded?: boolean } = {}): Pr
   }
   const env: Record<string, string> = {
     NODE_ENV: 'production',
-    PORT: '0',
-    HOST: '127.0.0.1',
     LOG_LEVEL: 'warn',
     DATA_DIR: dataDir,
     // The benchmark measures rendering, not the limiter's refusals.
@@ -36,8 +34,8 @@ export async function startBenchServer(options: { embedded?: boolean } = {}): Pr
     env.SESSION_SECRET = 'bench-session-secret-0123456789abcdef'
     if (process.env.REDIS_URL) env.REDIS_URL = process.env.REDIS_URL
   }
-  const server = spawnServer([], env)
-  const url = await server.listening
+  const server = await startServerProcess(env)
+  const { url } = server
   return {
     url,
     pid: server.child.pid ?? 0,

@@ -42,7 +42,10 @@ export function createApp(runtime: Runtime, options: AppOptions) {
       '/assets',
       express.static(path.join(options.clientDirectory, 'assets'), { immutable: true, maxAge: '1y', index: false }),
     )
-    app.use(express.static(options.clientDirectory, { maxAge: '1h', index: false }))
+    // Other public files (favicon.svg): only paths that name a file are looked
+    // up, so page requests do not pay for a disk lookup.
+    const publicFiles = express.static(options.clientDirectory, { maxAge: '1h', index: false })
+    app.use((req, res, next) => (path.extname(req.path) ? publicFiles(req, res, next) : next()))
   }
 
   app.use(limitByIp(createLimiter(runtime.cache.redis, {

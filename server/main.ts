@@ -44,8 +44,10 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   const runtime = { config, database, cache, storage, logger, sessionSecret }
   setRuntime(runtime)
 
+  // Production imports the route build once; dev asks Vite each time for fresh code.
+  const productionBuild = options.dev ? undefined : import('virtual:react-router/server-build')
   const app = createApp(runtime, {
-    build: options.dev?.build ?? (() => import('virtual:react-router/server-build')),
+    build: options.dev?.build ?? (() => productionBuild as Promise<ServerBuild>),
     clientDirectory: path.resolve('build/client'),
     devMiddleware: options.dev?.middleware,
   })

@@ -1,26 +1,26 @@
-import { db } from '#server/runtime.server.ts'
-import { getBandProfile } from '#app/modules/settings/band-profile.server.ts'
-import { listLatestPosts, listUpcomingPublicConcerts } from '#app/modules/site/queries.server.ts'
 import { formatEventDate, formatPublishedDate } from '#app/modules/site/dates.ts'
+import { listLatestPosts, listUpcomingPublicConcerts } from '#app/modules/site/queries.server.ts'
+import { db } from '#server/runtime.server.ts'
 import type { Route } from './+types/_public._index'
 
 export async function loader() {
   const now = new Date()
-  const [band, concerts, posts] = await Promise.all([
-    getBandProfile(db()),
+  const [concerts, posts] = await Promise.all([
     listUpcomingPublicConcerts(db(), { now, limit: 3 }),
     listLatestPosts(db(), { now, limit: 3 }),
   ])
-  return { band, concerts, posts }
+  return { concerts, posts }
 }
 
-export const meta: Route.MetaFunction = ({ loaderData }) => [
-  { title: loaderData?.band.name ?? 'Community Band' },
-  { name: 'description', content: loaderData?.band.tagline ?? '' },
-]
+export const meta: Route.MetaFunction = ({ matches }) => {
+  const band = matches[0]?.loaderData?.band
+  return [{ title: band?.name ?? 'Community Band' }, { name: 'description', content: band?.tagline ?? '' }]
+}
 
-export default function Home({ loaderData }: Route.ComponentProps) {
-  const { band, concerts, posts } = loaderData
+export default function Home({ loaderData, matches }: Route.ComponentProps) {
+  const { concerts, posts } = loaderData
+  // The band's name and time zone come with the root route's data.
+  const band = matches[0].loaderData.band
   return (
     <div className="space-y-12">
       <section aria-labelledby="welcome" className="rounded-xl bg-brand-50 px-6 py-10">

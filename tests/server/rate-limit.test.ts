@@ -4,21 +4,33 @@ import { startTestServer, type TestServer } from '#tests/setup/test-server.ts'
 
 // A limit small enough to reach in a test; production reads its own numbers
 // from RATE_LIMIT_POINTS and RATE_LIMIT_WINDOW_SECONDS.
-const limits = { RATE_LIMIT_POINTS: '5', RATE_LIMIT_WINDOW_SECONDS: '60' }
+const limits = { RATE_LIMIT_POINTS: '10', RATE_LIMIT_WINDOW_SECONDS: '60' }
 
+/**
+ * Requests until the first 429. Returns what each answer said: its status and
+ * the points it said were left, so the test checks the count, not a guess.
+ */
 async function hitUntilRefused(url: string, attempts: number) {
-  const statuses: number[] = []
+  const answers: { status: number; remaining: number | null }[] = []
   let refused: Response | undefined
   for (let i = 0; i < attempts; i++) {
     const response = await fetch(`${url}/healthz`, { headers: { accept: 'text/html' } })
-    statuses.push(response.status)
+    const remaining = response.headers.get('ratelimit-remaining')
+    answers.push({ status: response.status, remaining: remaining === null ? null : Number(remaining) })
     if (response.status === 429) {
       refused = response
       break
     }
     await response.arrayBuffer()
   }
-  return { statuses, refused }
+  return { answers, refused }
+}
+
+/** Waits until the cache reports the given status (Redis connects in the background). */
+async function cacheIs(url: string, status: 'ok' | 'degraded') {
+  await expect
+    .poll(async () => ((await (await fetch(`${url}/readyz`)).json()) as { checks: { cache: { status: string } } }).checks.cache.status)
+    .toBe(status)
 }
 
 describe(`the general per-IP limit (${process.env.REDIS_URL ? 'Redis' : 'memory'} counters)`, () => {
@@ -29,8 +41,15 @@ describe(`the general per-IP limit (${process.env.REDIS_URL ? 'Redis' : 'memory'
   afterAll(() => server?.stop())
 
   it('answers 429 with Retry-After and a readable page once the points are used', async () => {
-    const { statuses, refused } = await hitUntilRefused(server.url, 10)
-    expect(statuses).toEqual([200, 200, 200, 200, 200, 429])
+    await cacheIs(server.url, 'ok')
+    const { answers, refused } = await hitUntilRefused(server.url, 20)
+    const first = answers[0]?.remaining ?? -1
+    expect(first).toBeGreaterThanOrEqual(0)
+    // Every answer counts one point down, and the one after the last point is refused.
+    expect(answers).toEqual([
+      ...Array.from({ length: first + 1 }, (_, i) => ({ status: 200, remaining: first - i })),
+      { status: 429, remaining: null },
+    ])
     expect(Number(refused?.headers.get('retry-after'))).toBeGreaterThan(0)
     expect(await refused?.text()).toContain('Too many requests')
   })
@@ -40,7 +59,7 @@ describe(`the general per-IP limit (${process.env.REDIS_URL ? 'Redis' : 'memory'
     try {
       const keys = await redis.keys(`${server.env.REDIS_KEY_PREFIX}rl:ip:*`)
       expect(keys.length).toBe(1)
-      expect(Number(await redis.get(keys[0] ?? ''))).toBeGreaterThanOrEqual(5)
+      expect(Number(await redis.get(keys[0] ?? ''))).toBeGreaterThanOrEqual(10)
     } finally {
       redis.disconnect()
     }
@@ -66,8 +85,8 @@ describe('when Redis is configured but down', () => {
     expect(body.checks.cache).toMatchObject({ status: 'degraded', mode: 'memory' })
 
     expect((await fetch(`${server.url}/`)).status).toBe(200)
-    // Two requests used above; the memory fallback refuses the sixth.
-    const { statuses } = await hitUntilRefused(server.url, 10)
-    expect(statuses).toEqual([200, 200, 200, 429])
+    // Two requests used above: the memory fallback lets eight more through, then refuses.
+    const { answers } = await hitUntilRefused(server.url, 20)
+    expect(answers.map((answer) => answer.status)).toEqual([...Array(8).fill(200), 429])
   })
 })

@@ -1,21 +1,11 @@
 import { mkdtempSync, rmSync } from 'node:fs'
-import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
-import { runServerCommand, spawnServer } from '#tests/setup/server-process.ts'
+import { freePort, runServerCommand, startServerProcess } from '#tests/setup/server-process.ts'
 
 const scratch = mkdtempSync(path.join(tmpdir(), 'band-startup-'))
 afterAll(() => rmSync(scratch, { recursive: true, force: true }))
-
-/** A local port with nothing listening on it. */
-async function closedPort(): Promise<number> {
-  const server = createServer()
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  const address = server.address()
-  await new Promise<void>((resolve) => server.close(() => resolve()))
-  return typeof address === 'object' && address ? address.port : 1
-}
 
 describe('starting the production server', () => {
   it('refuses a bad configuration with one message naming each variable', async () => {
@@ -28,7 +18,7 @@ describe('starting the production server', () => {
   })
 
   it('exits with a clear message when the database is down at start', async () => {
-    const port = await closedPort()
+    const port = await freePort()
     const { code, output } = await runServerCommand([], {
       DATABASE_URL: `postgres://band@127.0.0.1:${port}/band`,
       SESSION_SECRET: 'x'.repeat(40),
@@ -42,10 +32,10 @@ describe('starting the production server', () => {
 
   it('refuses a second process on the embedded DATA_DIR while the server holds it', async () => {
     const dataDir = path.join(scratch, 'embedded')
-    const env = { DATA_DIR: dataDir, PORT: '0', LOG_LEVEL: 'info', NODE_ENV: 'production' }
-    const server = spawnServer([], env)
+    const env = { DATA_DIR: dataDir, LOG_LEVEL: 'warn', NODE_ENV: 'production' }
+    const server = await startServerProcess(env)
+    const { url } = server
     try {
-      const url = await server.listening
       expect((await fetch(`${url}/readyz`)).status).toBe(200)
 
       for (const command of [['migrate'], ['seed'], []]) {

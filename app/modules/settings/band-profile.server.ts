@@ -1,16 +1,14 @@
 import type { Kysely } from 'kysely'
 import { z } from 'zod'
 import type { Database } from '#db/types.ts'
+import { isKnownTimeZone } from '#app/modules/site/dates.ts'
 import { getSettings } from './queries.server.ts'
 
 /** The band's name and public details, with defaults for a brand-new install. */
 const BandProfileSchema = z.object({
   'band.name': z.string().min(1).catch('Community Band'),
   'band.tagline': z.string().catch(''),
-  'band.timezone': z
-    .string()
-    .refine((zone) => Intl.supportedValuesOf('timeZone').includes(zone) || zone === 'UTC')
-    .catch('UTC'),
+  'band.timezone': z.string().refine(isKnownTimeZone).catch('UTC'),
   'band.contact_email': z.string().email().nullable().catch(null),
 })
 

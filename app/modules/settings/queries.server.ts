@@ -9,12 +9,3 @@ export async function getSettings(db: Db, keys: readonly string[]): Promise<Map<
   const rows = await db.selectFrom('settings').select(['key', 'value']).where('key', 'in', keys).execute()
   return new Map(rows.map((row) => [row.key, row.value]))
 }
-
-export async function putSetting(db: Db, key: string, value: unknown): Promise<void> {
-  const json = JSON.stringify(value)
-  await db
-    .insertInto('settings')
-    .values({ key, value: json })
-    .onConflict((conflict) => conflict.column('key').doUpdateSet({ value: json, updated_at: new Date() }))
-    .execute()
-}
