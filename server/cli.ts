@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util'
-import { openDatabase } from '#db/client.server.ts'
+import { type DatabaseHandle, openDatabase } from '#db/client.server.ts'
 import { lockDataDir } from '#db/data-dir-lock.server.ts'
 import { migrateDown, migrateToLatest, migrationStatus } from '#db/migrate.server.ts'
 import { isDatabaseEmpty, seedDemoBand } from '#db/seed/seed.server.ts'
@@ -62,14 +62,12 @@ export class CommandError extends Error {
 async function withDatabase<T>(
   config: Config,
   purpose: string,
-  work: (db: Awaited<ReturnType<typeof openDatabase>>['db']) => Promise<T>,
+  work: (db: DatabaseHandle['db']) => Promise<T>,
 ): Promise<T> {
   const lock = config.database.kind === 'pglite' ? await lockDataDir(config.dataDir, purpose) : undefined
   try {
     const database = await openDatabase(
-      config.database.kind === 'postgres'
-        ? { kind: 'postgres', url: config.database.url, poolMax: 2 }
-        : { kind: 'pglite', directory: config.database.directory },
+      config.database.kind === 'postgres' ? { ...config.database, poolMax: 2 } : config.database,
     )
     try {
       return await work(database.db)

@@ -36,6 +36,7 @@ async function checkDatabase(database: Runtime['database']): Promise<CheckResult
     await database.ping(2_000)
     return { status: 'ok', kind: database.kind, latencyMs: Math.round(performance.now() - started) }
   } catch (error) {
-    return { status: 'fail', kind: database.kind, detail: error instanceof Error ? error.message : String(error) }
+    // An outage arrives as the web app's 503 response, not an Error (docs/decisions/003).
+    return { status: 'fail', kind: database.kind, detail: error instanceof Error ? error.message : 'cannot be reached' }
   }
 }

@@ -37,8 +37,15 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
         process.exit(1)
       })
     : undefined
-  const sessionSecret = resolveSessionSecret(config)
-  const database = await openAndPrepareDatabase(config, logger)
+  let database: DatabaseHandle
+  let sessionSecret: string
+  try {
+    sessionSecret = resolveSessionSecret(config)
+    database = await openAndPrepareDatabase(config, logger)
+  } catch (error) {
+    await lock?.release()
+    throw error
+  }
   const cache = createCache({ redisUrl: config.redisUrl, keyPrefix: config.redisKeyPrefix, logger })
   const storage = createStorage(config.storage)
   const runtime = { config, database, cache, storage, logger, sessionSecret }
@@ -83,17 +90,12 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
 }
 
 async function openAndPrepareDatabase(config: Config, logger: Logger): Promise<DatabaseHandle> {
-  const database = await openDatabase(
-    config.database.kind === 'postgres'
-      ? { kind: 'postgres', url: config.database.url, poolMax: config.database.poolMax }
-      : { kind: 'pglite', directory: config.database.directory },
-    {
-      // A page whose database is away gets the friendly 503 page (root
-      // ErrorBoundary) instead of a 500; the pool reconnects on its own.
-      unavailable: () => data({ reason: 'database-unavailable' }, { status: 503, statusText: 'Service Unavailable' }),
-      onPoolError: (error) => logger.warn({ err: error }, 'a database connection was lost'),
-    },
-  )
+  const database = await openDatabase(config.database, {
+    // A page whose database is away gets the friendly 503 page (root
+    // ErrorBoundary) instead of a 500; the pool reconnects on its own.
+    unavailable: () => data({ reason: 'database-unavailable' }, { status: 503, statusText: 'Service Unavailable' }),
+    onPoolError: (error) => logger.warn({ err: error }, 'a database connection was lost'),
+  })
   try {
     await database.ping(10_000)
   } catch (error) {

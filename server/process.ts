@@ -13,8 +13,7 @@ export async function runProcess(entry: Pick<typeof ServerEntry, 'startServer' |
       return
     }
     const server = await entry.startServer(dev)
-    const stop = (signal: string) => {
-      console.log(JSON.stringify({ level: 30, msg: `received ${signal}` }))
+    const stop = () => {
       server.stop().then(
         () => process.exit(0),
         (error: unknown) => {
@@ -23,8 +22,8 @@ export async function runProcess(entry: Pick<typeof ServerEntry, 'startServer' |
         },
       )
     }
-    process.once('SIGTERM', () => stop('SIGTERM'))
-    process.once('SIGINT', () => stop('SIGINT'))
+    process.once('SIGTERM', stop)
+    process.once('SIGINT', stop)
   } catch (error) {
     const known = ['ConfigError', 'DataDirLockedError', 'StartupError', 'CommandError', 'MigrationError']
     if (error instanceof Error && known.includes(error.name)) {

@@ -1,4 +1,6 @@
 import { mkdtempSync, rmSync } from 'node:fs'
+import { request as httpRequest } from 'node:http'
+import { setTimeout as sleep } from 'node:timers/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
@@ -6,6 +8,28 @@ import { freePort, runServerCommand, startServerProcess } from '#tests/setup/ser
 
 const scratch = mkdtempSync(path.join(tmpdir(), 'band-startup-'))
 afterAll(() => rmSync(scratch, { recursive: true, force: true }))
+
+/** A POST whose body arrives in two halves, so it is in flight for as long as we like. */
+function startSlowPost(url: string) {
+  const body = 'note=' + 'x'.repeat(95)
+  const req = httpRequest(`${url}/`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', 'content-length': String(body.length) },
+  })
+  const status = new Promise<number>((resolve, reject) => {
+    req.on('response', (response) => {
+      response.resume()
+      resolve(response.statusCode ?? 0)
+    })
+    req.on('error', reject)
+  })
+  req.write(body.slice(0, 50))
+  return {
+    headersSent: new Promise<void>((resolve) => setTimeout(resolve, 200)),
+    status,
+    finish: () => req.end(body.slice(50)),
+  }
+}
 
 describe('starting the production server', () => {
   it('refuses a bad configuration with one message naming each variable', async () => {
@@ -45,10 +69,18 @@ describe('starting the production server', () => {
       }
       // The server is unharmed.
       expect((await fetch(`${url}/`)).status).toBe(200)
-    } finally {
+
+      // Graceful shutdown: a request in flight when SIGTERM arrives still gets its answer.
+      const inFlight = startSlowPost(url)
+      await inFlight.headersSent
       server.child.kill('SIGTERM')
+      await sleep(300)
+      inFlight.finish()
+      expect(await inFlight.status).toBe(405)
+    } finally {
+      if (!server.child.killed) server.child.kill('SIGTERM')
     }
-    // Graceful shutdown releases the lock: the same command now runs.
+    // The stopped server released the lock: the same command now runs.
     expect(await server.exited).toBe(0)
     const after = await runServerCommand(['migrate'], env)
     expect(after.output).toContain('The database is up to date')
