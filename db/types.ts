@@ -172,6 +172,128 @@ export type PagesTable = ContentColumns & {
 
 export type PostsTable = ContentColumns
 
+export type UserStatus = 'active' | 'locked' | 'disabled'
+
+export type UsersTable = {
+  id: Generated<string>
+  email: string
+  display_name: string
+  status: ColumnType<UserStatus, UserStatus | undefined, UserStatus>
+  member_id: string | null
+  must_reset_password: Generated<boolean>
+  last_login_at: NullableTimestamp
+  created_at: CreatedAt
+  updated_at: UpdatedAt
+}
+
+export type PasswordCredentialsTable = {
+  user_id: string
+  hash: string
+  updated_at: UpdatedAt
+}
+
+export type TotpCredentialsTable = {
+  user_id: string
+  secret_encrypted: string
+  confirmed_at: NullableTimestamp
+  last_used_step: number | null
+  created_at: CreatedAt
+}
+
+export type RecoveryCodesTable = {
+  id: Generated<string>
+  user_id: string
+  code_hash: string
+  used_at: NullableTimestamp
+  created_at: CreatedAt
+}
+
+export type SessionsTable = {
+  id: Generated<string>
+  token_hash: string
+  user_id: string
+  created_at: CreatedAt
+  last_seen_at: UpdatedAt
+  idle_expires_at: Timestamp
+  absolute_expires_at: Timestamp
+  ip: string | null
+  user_agent: string | null
+}
+
+export type InvitationsTable = {
+  id: Generated<string>
+  token_hash: string
+  email: string
+  display_name: string
+  role_name: string
+  section_id: string | null
+  member_id: string | null
+  invited_by: string | null
+  accepted_user_id: string | null
+  expires_at: Timestamp
+  used_at: NullableTimestamp
+  created_at: CreatedAt
+}
+
+export type PasswordResetsTable = {
+  id: Generated<string>
+  token_hash: string
+  user_id: string
+  expires_at: Timestamp
+  used_at: NullableTimestamp
+  created_at: CreatedAt
+}
+
+export type RoleName = 'super_admin' | 'admin' | 'director' | 'section_leader' | 'librarian' | 'musician'
+
+export type RolesTable = {
+  name: RoleName
+  label: string
+  description: string
+  rank: number
+}
+
+export type RoleInclusionsTable = {
+  role_name: RoleName
+  included_role_name: RoleName
+}
+
+export type PermissionsTable = {
+  name: string
+  description: string
+}
+
+export type RolePermissionsTable = {
+  role_name: RoleName
+  permission_name: string
+}
+
+export type UserRolesTable = {
+  id: Generated<string>
+  user_id: string
+  role_name: RoleName
+  section_id: string | null
+  granted_by: string | null
+  created_at: CreatedAt
+}
+
+/** Append-only: the database refuses UPDATE and DELETE (migration 0007). */
+export type AuditLogTable = {
+  id: ColumnType<number, never, never>
+  occurred_at: ColumnType<Date, Date | string | undefined, never>
+  actor_id: ColumnType<string | null, string | null, never>
+  actor_name: ColumnType<string, string, never>
+  action: ColumnType<string, string, never>
+  entity_type: ColumnType<string, string, never>
+  entity_id: ColumnType<string | null, string | null, never>
+  changes: ColumnType<unknown, string, never>
+  ip: ColumnType<string | null, string | null, never>
+  user_agent: ColumnType<string | null, string | null, never>
+  request_id: ColumnType<string | null, string | null, never>
+  prev_hash: ColumnType<string, string, never>
+  hash: ColumnType<string, string, never>
+}
+
 export type Database = {
   settings: SettingsTable
   sections: SectionsTable
@@ -187,6 +309,19 @@ export type Database = {
   set_list_items: SetListItemsTable
   pages: PagesTable
   posts: PostsTable
+  users: UsersTable
+  password_credentials: PasswordCredentialsTable
+  totp_credentials: TotpCredentialsTable
+  recovery_codes: RecoveryCodesTable
+  sessions: SessionsTable
+  invitations: InvitationsTable
+  password_resets: PasswordResetsTable
+  roles: RolesTable
+  role_inclusions: RoleInclusionsTable
+  permissions: PermissionsTable
+  role_permissions: RolePermissionsTable
+  user_roles: UserRolesTable
+  audit_log: AuditLogTable
 }
 
 export type Section = Selectable<SectionsTable>
@@ -206,3 +341,6 @@ export type Event = Selectable<EventsTable>
 export type NewEvent = Insertable<EventsTable>
 export type Page = Selectable<PagesTable>
 export type Post = Selectable<PostsTable>
+export type User = Selectable<UsersTable>
+export type Session = Selectable<SessionsTable>
+export type AuditLogRow = Selectable<AuditLogTable>

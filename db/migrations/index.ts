@@ -4,6 +4,8 @@ import * as m0002 from './0002_members.ts'
 import * as m0003 from './0003_library.ts'
 import * as m0004 from './0004_events.ts'
 import * as m0005 from './0005_content.ts'
+import * as m0006 from './0006_identity.ts'
+import * as m0007 from './0007_audit_log.ts'
 
 /**
  * Every migration, in order. A static list (not a folder scan) so the server
@@ -16,4 +18,6 @@ export const migrations: Record<string, Migration> = {
   '0003_library': m0003,
   '0004_events': m0004,
   '0005_content': m0005,
+  '0006_identity': m0006,
+  '0007_audit_log': m0007,
 }

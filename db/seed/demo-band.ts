@@ -7,9 +7,6 @@ import { buildMembers } from './roster.ts'
 import { buildSeason } from './season.ts'
 import { buildPages, buildPosts, buildSettings } from './website.ts'
 
-/** Every row of the demo band, table by table, ready to insert. */
-export type DemoBand = { [Table in keyof Database]: Insertable<Database[Table]>[] }
-
 /** Tables in an order that satisfies the foreign keys. */
 export const DEMO_BAND_TABLES = [
   'settings',
@@ -27,6 +24,11 @@ export const DEMO_BAND_TABLES = [
   'pages',
   'posts',
 ] as const satisfies readonly (keyof Database)[]
+
+type DemoBandTable = (typeof DEMO_BAND_TABLES)[number]
+
+/** Every row of the demo band, table by table, ready to insert. */
+export type DemoBand = { [Table in DemoBandTable]: Insertable<Database[Table]>[] }
 
 /**
  * The Riverside Community Band: sections, players, a 300-piece library and a
