@@ -5,6 +5,7 @@ import stylesheet from './app.css?url'
 import { describeError, GeneralErrorBoundary } from './components/error-boundary.tsx'
 import { useNonce } from './components/nonce.tsx'
 import { SiteFooter, SiteHeader } from './components/site-chrome.tsx'
+import { getCurrentUser } from './modules/identity/auth.server.ts'
 import { getSiteFrame } from './modules/site/site-frame.server.ts'
 
 export const links: Route.LinksFunction = () => [
@@ -12,8 +13,10 @@ export const links: Route.LinksFunction = () => [
   { rel: 'icon', href: '/favicon.svg', type: 'image/svg+xml' },
 ]
 
-export async function loader() {
-  return getSiteFrame()
+export async function loader({ request }: Route.LoaderArgs) {
+  const [frame, user] = await Promise.all([getSiteFrame(), getCurrentUser(request)])
+  // Only what the page chrome needs: a name and the grants `can()` reads to hide what is not allowed.
+  return { ...frame, user: user ? { displayName: user.displayName, grants: user.grants } : null }
 }
 
 export const meta: Route.MetaFunction = ({ loaderData, error }) => {
@@ -55,7 +58,7 @@ export function ErrorBoundary() {
   const data = useRouteLoaderData<typeof loader>('root')
   return (
     <>
-      <SiteHeader bandName={data?.band.name ?? 'Community Band'} navigation={data?.navigation ?? []} />
+      <SiteHeader bandName={data?.band.name ?? 'Community Band'} navigation={data?.navigation ?? []} user={data?.user ?? null} />
       <main id="main" tabIndex={-1} className="mx-auto w-full max-w-3xl flex-1 px-4 py-12">
         <GeneralErrorBoundary />
       </main>

@@ -294,6 +294,23 @@ export type AuditLogTable = {
   hash: ColumnType<string, string, never>
 }
 
+export type EmailStatus = 'stored' | 'sent' | 'failed'
+
+/** Every email the site sends; the body holds one-time links, so only `outbox.view` may read it. */
+export type EmailOutboxTable = {
+  id: Generated<string>
+  to_address: string
+  subject: string
+  text_body: string
+  html_body: string | null
+  purpose: string
+  status: ColumnType<EmailStatus, EmailStatus | undefined, EmailStatus>
+  error: string | null
+  attempts: Generated<number>
+  created_at: CreatedAt
+  sent_at: NullableTimestamp
+}
+
 export type Database = {
   settings: SettingsTable
   sections: SectionsTable
@@ -322,6 +339,7 @@ export type Database = {
   role_permissions: RolePermissionsTable
   user_roles: UserRolesTable
   audit_log: AuditLogTable
+  email_outbox: EmailOutboxTable
 }
 
 export type Section = Selectable<SectionsTable>

@@ -59,6 +59,7 @@ export function createApp(runtime: Runtime, options: AppOptions) {
 
   app.use(rejectMalformedUrls)
   app.use(limitBodySize(config.maxBodyBytes))
+  app.use(requireSameOrigin(runtime))
 
   app.all(
     '/{*path}',
@@ -190,6 +191,37 @@ function limitBodySize(maxBytes: number): RequestHandler {
       return
     }
     next()
+  }
+}
+
+/**
+ * CSRF (ASVS 3.5): a state-changing request must come from one of our own
+ * pages. Browsers send Origin on every form POST, with or without JavaScript;
+ * we fall back to Referer, and refuse when neither matches. Session cookies
+ * are also SameSite=Lax, and no GET changes anything.
+ */
+function requireSameOrigin(runtime: Runtime): RequestHandler {
+  const configured = runtime.config.publicUrl ? new URL(runtime.config.publicUrl).origin : undefined
+  const logger = runtime.logger.child({ component: 'csrf' })
+  return (req, res, next) => {
+    if (['GET', 'HEAD', 'OPTIONS'].includes(req.method)) return next()
+    const expected = configured ?? `${req.protocol}://${req.get('host')}`
+    const claimed = req.get('origin') ?? originOf(req.get('referer'))
+    if (claimed === expected) return next()
+    logger.warn({ requestId: res.locals.requestId, method: req.method, path: req.path, origin: claimed ?? null, expected }, 'cross-site request refused')
+    sendStatusPage(req, res, 403, {
+      title: 'Request refused',
+      message: 'This form was sent from another site, or your browser did not say where it came from. Please go back, reload the page and try again.',
+    })
+  }
+}
+
+function originOf(url: string | undefined): string | undefined {
+  if (!url) return undefined
+  try {
+    return new URL(url).origin
+  } catch {
+    return undefined
   }
 }
 

@@ -1,4 +1,6 @@
 import { parseArgs } from 'node:util'
+import { verifyAuditChain } from '#app/modules/audit/audit.server.ts'
+import { createFirstAdmin } from '#app/modules/identity/first-admin.server.ts'
 import { type DatabaseHandle, openDatabase } from '#db/client.server.ts'
 import { lockDataDir } from '#db/data-dir-lock.server.ts'
 import { migrateDown, migrateToLatest, migrationStatus } from '#db/migrate.server.ts'
@@ -6,7 +8,8 @@ import { isDatabaseEmpty, seedDemoBand } from '#db/seed/seed.server.ts'
 import { type Config, loadConfig } from './config.ts'
 
 /**
- * Maintenance commands: `migrate` (with --down / --status) and `seed`.
+ * Maintenance commands: `migrate` (with --down / --status), `seed`,
+ * `audit:verify` and `admin:create`.
  * Run from source with `npm run db:migrate` / `npm run db:seed`, or in the
  * container with `node server/index.ts migrate`. On the embedded database they
  * take the same lock as the server, so they refuse while it runs.
@@ -44,13 +47,32 @@ export async function runCommand(argv: string[], env: NodeJS.ProcessEnv = proces
         if (!(await isDatabaseEmpty(db))) {
           throw new CommandError('The database already holds band data; the demo band is only added to an empty database.')
         }
-        const summary = await seedDemoBand(db)
+        const summary = await seedDemoBand(db, { demoPassword: config.demoPassword })
         return `Demo band added: ${Object.entries(summary).map(([table, count]) => `${count} ${table}`).join(', ')}`
+      })
+    }
+    case 'audit:verify': {
+      const report = await withDatabase(config, 'the audit:verify command', (db) => verifyAuditChain(db))
+      if (!report.ok) throw new CommandError(`Audit chain broken at row ${report.brokenAtId}: ${report.reason}`)
+      return `Audit chain intact: ${report.rows} rows`
+    }
+    case 'admin:create': {
+      const { values } = parseArgs({ args: rest, options: { email: { type: 'string' }, name: { type: 'string' } } })
+      const email = values.email?.trim()
+      if (!email || !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(email)) {
+        throw new CommandError('Usage: admin:create --email you@example.org [--name "Your Name"]')
+      }
+      const siteOrigin = config.publicUrl ?? `http://localhost:${config.port}`
+      return withDatabase(config, 'the admin:create command', async (db) => {
+        await migrateToLatest(db)
+        const result = await createFirstAdmin(db, { email, displayName: values.name?.trim() || email.split('@')[0] || email, siteOrigin })
+        if (!result.ok) throw new CommandError(result.message)
+        return `Super admin ${email} created. Open this link within 24 hours to choose the password (it works once):\n${result.link}`
       })
     }
     default:
       throw new CommandError(
-        `Unknown command "${command ?? ''}". Commands: migrate [--down | --status], seed [--force].`,
+        `Unknown command "${command ?? ''}". Commands: migrate [--down | --status], seed [--force], audit:verify, admin:create --email ….`,
       )
   }
 }

@@ -5,6 +5,8 @@ import { type DatabaseHandle, openDatabase } from '#db/client.server.ts'
 import { lockDataDir } from '#db/data-dir-lock.server.ts'
 import { migrateToLatest } from '#db/migrate.server.ts'
 import { isDatabaseEmpty, seedDemoBand } from '#db/seed/seed.server.ts'
+import { ensureAuditPartitions } from '#app/modules/audit/audit.server.ts'
+import { createMailer } from '#app/modules/email/mailer.server.ts'
 import { createApp } from './app.ts'
 import { createCache } from './cache.ts'
 import { type Config, loadConfig, resolveSessionSecret } from './config.ts'
@@ -48,7 +50,14 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   }
   const cache = createCache({ redisUrl: config.redisUrl, keyPrefix: config.redisKeyPrefix, logger })
   const storage = createStorage(config.storage)
-  const runtime = { config, database, cache, storage, logger, sessionSecret }
+  const mailer = createMailer({ smtpUrl: config.smtpUrl, from: config.mailFrom, logger })
+  await ensureAuditPartitions(database.db)
+  // Next months' audit partitions must exist before their first row arrives.
+  const partitionTimer = setInterval(() => {
+    ensureAuditPartitions(database.db).catch((error: unknown) => logger.error({ err: error }, 'could not create audit partitions'))
+  }, 12 * 60 * 60 * 1000)
+  partitionTimer.unref()
+  const runtime = { config, database, cache, storage, mailer, logger, sessionSecret }
   setRuntime(runtime)
 
   // Production imports the route build once; dev asks Vite each time for fresh code.
@@ -78,8 +87,10 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
       const timer = setTimeout(() => server.closeAllConnections(), config.shutdownTimeoutMs)
       await closed
       clearTimeout(timer)
+      clearInterval(partitionTimer)
       setRuntime(undefined)
       await cache.close()
+      await mailer.close()
       await database.close()
       await lock?.release()
       logger.info('stopped')
@@ -110,7 +121,7 @@ async function openAndPrepareDatabase(config: Config, logger: Logger): Promise<D
 
   if (config.database.kind === 'pglite' && (await isDatabaseEmpty(database.db))) {
     logger.info('new embedded database: adding the demo band')
-    const summary = await seedDemoBand(database.db)
+    const summary = await seedDemoBand(database.db, { demoPassword: config.demoPassword })
     logger.info({ summary }, 'demo band ready')
   }
   return database
@@ -123,3 +134,24 @@ export class StartupError extends Error {
   }
 }
 
+
+/**
+ * Every route module of the app with the URL pattern it answers, from the
+ * route build itself; the access-matrix test walks it so no route can be
+ * added without saying who may open it.
+ */
+export async function listRoutes(): Promise<{ id: string; pattern: string; hasAction: boolean }[]> {
+  const build = (await import('virtual:react-router/server-build')) as ServerBuild
+  const routes = Object.values(build.routes).filter((route) => route !== undefined)
+  const byId = new Map(routes.map((route) => [route.id, route]))
+  const patternOf = (id: string): string => {
+    const route = byId.get(id)
+    if (!route) return ''
+    const parent = route.parentId ? patternOf(route.parentId) : ''
+    return route.path ? `${parent.replace(/\/$/, '')}/${route.path}` : parent || '/'
+  }
+  return routes
+    .filter((route) => route.id !== 'root')
+    .map((route) => ({ id: route.id, pattern: patternOf(route.id) || '/', hasAction: Boolean(route.module.action) }))
+    .sort((a, b) => a.id.localeCompare(b.id))
+}

@@ -1,4 +1,5 @@
 import type { DatabaseHandle } from '#db/client.server.ts'
+import type { Mailer } from '#app/modules/email/mailer.server.ts'
 import type { Cache } from './cache.ts'
 import type { Config } from './config.ts'
 import type { Logger } from './logger.ts'
@@ -14,6 +15,7 @@ export type Runtime = {
   database: DatabaseHandle
   cache: Cache
   storage: Storage
+  mailer: Mailer
   logger: Logger
   sessionSecret: string
 }

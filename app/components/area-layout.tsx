@@ -1,6 +1,7 @@
 import type { ReactNode } from 'react'
 import { href, Link, NavLink, Outlet, useRouteLoaderData } from 'react-router'
 import type { loader as rootLoader } from '#app/root.tsx'
+import { SignOutButton } from './site-chrome.tsx'
 
 export type AreaLink = { to: string; label: string; end?: boolean }
 
@@ -22,7 +23,16 @@ export function AreaLayout({ area, links, children }: { area: string; links: Are
             <span aria-hidden="true" className="px-2 text-stone-400">/</span>
             <span>{area}</span>
           </p>
-          <nav aria-label={area}>
+          {data?.user ? (
+            <div className="flex items-center gap-3 text-sm">
+              <span>{data.user.displayName}</span>
+              <Link to={href('/settings/security')} className="text-brand-800 underline">
+                Security
+              </Link>
+              <SignOutButton className="rounded border border-stone-300 px-2 py-1 hover:bg-stone-100" />
+            </div>
+          ) : null}
+          <nav aria-label={area} className="w-full">
             <ul className="flex flex-wrap gap-1 text-sm">
               {links.map((link) => (
                 <li key={link.to}>

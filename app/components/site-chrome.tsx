@@ -1,4 +1,4 @@
-import { href, Link, NavLink } from 'react-router'
+import { Form, href, Link, NavLink } from 'react-router'
 
 type NavigationPage = { slug: string; title: string }
 
@@ -6,7 +6,15 @@ const linkClass = ({ isActive }: { isActive: boolean }) =>
   `rounded px-2 py-1 hover:bg-brand-700 ${isActive ? 'underline underline-offset-4' : ''}`
 
 /** The public header: band name, the CMS pages marked for navigation, members' entrance. */
-export function SiteHeader({ bandName, navigation }: { bandName: string; navigation: NavigationPage[] }) {
+export function SiteHeader({
+  bandName,
+  navigation,
+  user,
+}: {
+  bandName: string
+  navigation: NavigationPage[]
+  user: { displayName: string } | null
+}) {
   return (
     <header className="bg-brand-800 text-white">
       <div className="mx-auto flex max-w-5xl flex-wrap items-center justify-between gap-3 px-4 py-4">
@@ -32,6 +40,13 @@ export function SiteHeader({ bandName, navigation }: { bandName: string; navigat
                 Members
               </NavLink>
             </li>
+            <li>
+              {user ? <SignOutButton className="rounded px-2 py-1 hover:bg-brand-700" /> : (
+                <NavLink to={href('/login')} className={linkClass}>
+                  Sign in
+                </NavLink>
+              )}
+            </li>
           </ul>
         </nav>
       </div>
@@ -53,5 +68,16 @@ export function SiteFooter({ bandName, contactEmail }: { bandName: string; conta
         ) : null}
       </div>
     </footer>
+  )
+}
+
+/** Signing out is a POST (no GET ever changes anything), so it is a form with a button. */
+export function SignOutButton({ className }: { className?: string }) {
+  return (
+    <Form method="post" action={href('/logout')}>
+      <button type="submit" className={className}>
+        Sign out
+      </button>
+    </Form>
   )
 }

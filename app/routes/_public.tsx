@@ -8,7 +8,7 @@ export default function PublicLayout() {
   const bandName = data?.band.name ?? 'Community Band'
   return (
     <>
-      <SiteHeader bandName={bandName} navigation={data?.navigation ?? []} />
+      <SiteHeader bandName={bandName} navigation={data?.navigation ?? []} user={data?.user ?? null} />
       <main id="main" tabIndex={-1} className="mx-auto w-full max-w-5xl flex-1 px-4 py-10">
         <Outlet />
       </main>

@@ -1,7 +1,14 @@
 import { ComingSoon } from '#app/components/area-layout.tsx'
 import type { Route } from './+types/admin._index'
+import { requireAnyPermission } from '#app/modules/identity/auth.server.ts'
+import { ADMIN_AREA_PERMISSIONS } from '#app/modules/identity/permissions.ts'
 
 export const meta: Route.MetaFunction = () => [{ title: 'Admin' }]
+
+export async function loader({ request }: Route.LoaderArgs) {
+  await requireAnyPermission(request, ADMIN_AREA_PERMISSIONS)
+  return null
+}
 
 export default function AdminHome() {
   return (

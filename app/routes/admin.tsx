@@ -1,6 +1,21 @@
-import { href } from 'react-router'
+import { href, useRouteLoaderData } from 'react-router'
 import { AreaLayout } from '#app/components/area-layout.tsx'
+import { requireAnyPermission } from '#app/modules/identity/auth.server.ts'
+import { ADMIN_AREA_PERMISSIONS, can, canAny } from '#app/modules/identity/permissions.ts'
+import type { loader as rootLoader } from '#app/root.tsx'
+import type { Route } from './+types/admin'
+
+export async function loader({ request }: Route.LoaderArgs) {
+  await requireAnyPermission(request, ADMIN_AREA_PERMISSIONS)
+  return null
+}
 
 export default function AdminLayout() {
-  return <AreaLayout area="Admin" links={[{ to: href('/admin'), label: 'Dashboard', end: true }]} />
+  const grants = useRouteLoaderData<typeof rootLoader>('root')?.user?.grants
+  const links = [
+    { to: href('/admin'), label: 'Dashboard', end: true },
+    ...(canAny(grants, ['user.invite', 'user.manage']) ? [{ to: href('/admin/members'), label: 'Members' }] : []),
+    ...(can(grants, 'outbox.view') ? [{ to: href('/admin/outbox'), label: 'Outbox' }] : []),
+  ]
+  return <AreaLayout area="Admin" links={links} />
 }

@@ -1,7 +1,13 @@
 import { ComingSoon } from '#app/components/area-layout.tsx'
 import type { Route } from './+types/library._index'
+import { requirePermission } from '#app/modules/identity/auth.server.ts'
 
 export const meta: Route.MetaFunction = () => [{ title: 'Music library' }]
+
+export async function loader({ request }: Route.LoaderArgs) {
+  await requirePermission(request, 'music.view.all')
+  return null
+}
 
 export default function LibraryHome() {
   return (

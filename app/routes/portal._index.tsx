@@ -1,7 +1,13 @@
 import { ComingSoon } from '#app/components/area-layout.tsx'
 import type { Route } from './+types/portal._index'
+import { requireUser } from '#app/modules/identity/auth.server.ts'
 
 export const meta: Route.MetaFunction = () => [{ title: 'Members' }]
+
+export async function loader({ request }: Route.LoaderArgs) {
+  await requireUser(request)
+  return null
+}
 
 export default function PortalHome() {
   return (

@@ -221,10 +221,9 @@ const grants: Record<string, string[]> = {
   musician: ['music.view.assigned', 'event.view', 'rsvp.respond', 'availability.edit.own', 'profile.edit.own', 'directory.view'],
   section_leader: ['attendance.mark.section', 'member.view.section'],
   librarian: ['music.view.all', 'music.upload', 'music.edit', 'music.delete'],
-  director: ['event.create', 'event.edit', 'attendance.mark', 'member.view.all', 'announcement.create', 'reports.view'],
+  director: ['event.create', 'event.edit', 'attendance.mark', 'member.view.all', 'announcement.create', 'reports.view', 'user.invite'],
   admin: [
     'member.edit',
-    'user.invite',
     'user.manage',
     'role.assign',
     'cms.edit',

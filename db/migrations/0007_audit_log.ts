@@ -57,7 +57,14 @@ export async function up(db: Kysely<any>): Promise<void> {
     for each statement execute function audit_log_refuse_change()
   `.execute(db)
 
-  // Creates the monthly partitions from the month of `from` for `months` months.
+  // TRUNCATE triggers do not reach partitions, so each partition gets its own.
+  await sql`
+    create trigger audit_log_default_no_truncate before truncate on audit_log_default
+    for each statement execute function audit_log_refuse_change()
+  `.execute(db)
+
+  // Creates the monthly partitions (months in UTC, whatever the server's time
+  // zone) from the month of `from_date` for `months` months.
   await sql`
     create function audit_log_ensure_partitions(from_date date, months integer) returns void
     language plpgsql as $$
@@ -72,8 +79,13 @@ export async function up(db: Kysely<any>): Promise<void> {
           execute format(
             'create table %I partition of audit_log for values from (%L) to (%L)',
             partition_name,
-            month_start::timestamptz,
-            (month_start + interval '1 month')::timestamptz
+            month_start::timestamp at time zone 'UTC',
+            (month_start + interval '1 month')::timestamp at time zone 'UTC'
+          );
+          execute format(
+            'create trigger %I before truncate on %I for each statement execute function audit_log_refuse_change()',
+            partition_name || '_no_truncate',
+            partition_name
           );
         end if;
       end loop;

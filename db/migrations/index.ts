@@ -6,6 +6,7 @@ import * as m0004 from './0004_events.ts'
 import * as m0005 from './0005_content.ts'
 import * as m0006 from './0006_identity.ts'
 import * as m0007 from './0007_audit_log.ts'
+import * as m0008 from './0008_email_outbox.ts'
 
 /**
  * Every migration, in order. A static list (not a folder scan) so the server
@@ -20,4 +21,5 @@ export const migrations: Record<string, Migration> = {
   '0005_content': m0005,
   '0006_identity': m0006,
   '0007_audit_log': m0007,
+  '0008_email_outbox': m0008,
 }

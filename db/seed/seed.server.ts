@@ -1,9 +1,11 @@
 import { type Insertable, type Kysely, sql, type Transaction } from 'kysely'
 import type { Database } from '#db/types.ts'
+import { recordAudit, systemContext } from '#app/modules/audit/audit.server.ts'
+import { addDemoAccounts } from './demo-accounts.server.ts'
 import { buildDemoBand, DEMO_BAND_TABLES } from './demo-band.ts'
 
 /** Rows written, table by table. */
-export type SeedSummary = { [Table in (typeof DEMO_BAND_TABLES)[number]]: number }
+export type SeedSummary = { [Table in (typeof DEMO_BAND_TABLES)[number]]: number } & { demo_accounts: number }
 
 // Postgres allows 65,535 parameters per statement; 500 rows of the widest
 // table (pieces, 14 columns) stay far below that.
@@ -30,7 +32,7 @@ export class DemoSeedRefusedError extends Error {
  */
 export async function seedDemoBand(
   db: Kysely<Database>,
-  options: { today?: Date } = {},
+  options: { today?: Date; demoPassword?: string } = {},
 ): Promise<SeedSummary> {
   const band = buildDemoBand({ today: options.today ?? new Date() })
   return db.transaction().execute(async (trx) => {
@@ -43,6 +45,12 @@ export async function seedDemoBand(
     for (const table of DEMO_BAND_TABLES) {
       summary[table] = await insertInBatches(trx, table, band[table])
     }
+    summary.demo_accounts = await addDemoAccounts(trx, options.demoPassword ?? 'band-demo-2026')
+    await recordAudit(trx, systemContext('Demo seed'), {
+      action: 'system.demo_band_added',
+      entity: ['band', null],
+      details: { ...summary },
+    })
     return summary
   })
 }

@@ -14,6 +14,8 @@ export function buildSettings(): Insertable<SettingsTable>[] {
     'band.tagline': 'Music for everyone by the river since 1978',
     'band.timezone': BAND_TIME_ZONE,
     'band.contact_email': CONTACT_EMAIL,
+    // Off in the demo so the demo accounts sign in with a password alone; on by default elsewhere.
+    'security.require_mfa_for_admins': false,
   }
   // jsonb columns take JSON text.
   return Object.entries(settings).map(([key, value]) => ({ key, value: JSON.stringify(value) }))

@@ -66,12 +66,10 @@ describe('pages and errors', () => {
     expect(html).not.toMatch(/\n\s+at /)
   })
 
-  it.each(['/portal', '/library', '/admin'])('has a real layout at %s', async (path) => {
+  it.each(['/portal', '/library', '/admin', '/settings/security'])('sends an anonymous visitor from %s to sign in, and back afterwards', async (path) => {
     const response = await get(path)
-    expect(response.status).toBe(200)
-    const html = await response.text()
-    expect(html).toMatch(/<main id="main"/)
-    expect(html).toContain('Coming soon')
+    expect(response.status).toBe(302)
+    expect(response.headers.get('location')).toBe(`/login?${new URLSearchParams({ redirectTo: path })}`)
   })
 
   it('answers a malformed URL with 400, not 500', async () => {

@@ -14,7 +14,7 @@ function startSlowPost(url: string) {
   const body = 'note=' + 'x'.repeat(95)
   const req = httpRequest(`${url}/`, {
     method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded', 'content-length': String(body.length) },
+    headers: { 'content-type': 'application/x-www-form-urlencoded', 'content-length': String(body.length), origin: url },
   })
   const status = new Promise<number>((resolve, reject) => {
     req.on('response', (response) => {

@@ -1,0 +1,76 @@
+import type { InputHTMLAttributes, ReactNode } from 'react'
+
+/**
+ * Form pieces that give every input a visible label, an optional hint and its
+ * errors, tied together with aria-describedby so a screen reader reads them.
+ */
+export function Field({
+  label,
+  hint,
+  errors,
+  inputProps,
+}: {
+  label: string
+  hint?: ReactNode
+  errors?: string[] | null
+  inputProps: InputHTMLAttributes<HTMLInputElement> & { id: string; name: string }
+}) {
+  const hintId = hint ? `${inputProps.id}-hint` : undefined
+  const errorId = errors?.length ? `${inputProps.id}-error` : undefined
+  return (
+    <div className="space-y-1">
+      <label htmlFor={inputProps.id} className="block font-medium">
+        {label}
+      </label>
+      {hint ? (
+        <p id={hintId} className="text-sm text-stone-700">
+          {hint}
+        </p>
+      ) : null}
+      <input
+        {...inputProps}
+        aria-invalid={errorId ? true : undefined}
+        aria-describedby={[hintId, errorId].filter(Boolean).join(' ') || undefined}
+        className="block w-full max-w-md rounded border border-stone-400 bg-white px-3 py-2 text-base aria-invalid:border-red-700"
+      />
+      <ErrorList id={errorId} errors={errors} />
+    </div>
+  )
+}
+
+export function ErrorList({ id, errors }: { id?: string; errors?: string[] | null }) {
+  if (!errors?.length) return null
+  return (
+    <ul id={id} className="space-y-1 text-sm font-medium text-red-800">
+      {errors.map((error) => (
+        <li key={error}>{error}</li>
+      ))}
+    </ul>
+  )
+}
+
+/** A message at the top of a form: the outcome of the last submission. */
+export function FormAlert({ tone = 'error', children }: { tone?: 'error' | 'success' | 'info'; children: ReactNode }) {
+  const styles = {
+    error: 'border-red-300 bg-red-50 text-red-900',
+    success: 'border-green-300 bg-green-50 text-green-900',
+    info: 'border-brand-100 bg-brand-50 text-brand-900',
+  }[tone]
+  return (
+    <div role={tone === 'error' ? 'alert' : 'status'} className={`rounded border px-4 py-3 ${styles}`}>
+      {children}
+    </div>
+  )
+}
+
+export function SubmitButton({ children, ...props }: { children: ReactNode; name?: string; value?: string; disabled?: boolean }) {
+  return (
+    <button
+      type="submit"
+      {...props}
+      className="rounded bg-brand-800 px-4 py-2 font-semibold text-white hover:bg-brand-900 disabled:opacity-60"
+    >
+      {children}
+    </button>
+  )
+}

@@ -1,0 +1,163 @@
+import type { Kysely, Transaction } from 'kysely'
+import { recordAudit, type AuditContext } from '#app/modules/audit/audit.server.ts'
+import type { Database } from '#db/types.ts'
+import { db } from '#server/runtime.server.ts'
+import { hashPassword, passwordProblem, verifyPassword } from './passwords.server.ts'
+import { createRecoveryCodes } from './recovery-codes.server.ts'
+import { deleteSession, deleteUserSessions } from './sessions.server.ts'
+import { confirmTotpEnrolment, removeTotp, startTotpEnrolment, TotpAlreadyEnrolledError, type TotpEnrolment } from './totp.server.ts'
+
+/**
+ * What members do to their own account at /settings/security. Anything that
+ * changes how they sign in asks for the current password first (ASVS 6.2.3),
+ * and every change writes its audit row in the same transaction.
+ */
+
+type Db = Kysely<Database> | Transaction<Database>
+
+export type AccountResult = { ok: true } | { ok: false; field: string; message: string }
+
+const wrongPassword = { ok: false, field: 'currentPassword', message: 'That is not your current password.' } as const
+
+export async function checkCurrentPassword(database: Db, userId: string, password: string): Promise<boolean> {
+  const row = await database.selectFrom('password_credentials').select('hash').where('user_id', '=', userId).executeTakeFirst()
+  return row ? verifyPassword(password, row.hash) : false
+}
+
+/** Sets a new password and ends every other session (a password change must lock out whoever else got in). */
+export async function changePassword(input: {
+  userId: string
+  email: string
+  displayName: string
+  sessionId: string
+  currentPassword: string
+  newPassword: string
+  audit: AuditContext
+}): Promise<AccountResult> {
+  if (!(await checkCurrentPassword(db(), input.userId, input.currentPassword))) return wrongPassword
+  const problem = passwordProblem(input.newPassword, { email: input.email, displayName: input.displayName })
+  if (problem) return { ok: false, field: 'newPassword', message: problem }
+  const hash = await hashPassword(input.newPassword)
+  await db().transaction().execute(async (trx) => {
+    await setPassword(trx, input.userId, hash)
+    const ended = await deleteUserSessions(trx, input.userId, { except: input.sessionId })
+    await recordAudit(trx, input.audit, { action: 'auth.password.changed', entity: ['user', input.userId], details: { otherSessionsEnded: ended } })
+  })
+  return { ok: true }
+}
+
+export async function setPassword(trx: Db, userId: string, hash: string): Promise<void> {
+  await trx
+    .insertInto('password_credentials')
+    .values({ user_id: userId, hash })
+    .onConflict((conflict) => conflict.column('user_id').doUpdateSet({ hash, updated_at: new Date() }))
+    .execute()
+  await trx.updateTable('users').set({ must_reset_password: false, updated_at: new Date() }).where('id', '=', userId).execute()
+}
+
+export async function changeEmail(input: {
+  userId: string
+  currentEmail: string
+  currentPassword: string
+  newEmail: string
+  audit: AuditContext
+}): Promise<AccountResult> {
+  if (!(await checkCurrentPassword(db(), input.userId, input.currentPassword))) return wrongPassword
+  const taken = await db()
+    .selectFrom('users')
+    .select('id')
+    .where((eb) => eb(eb.fn('lower', ['email']), '=', input.newEmail.toLowerCase()))
+    .where('id', '!=', input.userId)
+    .executeTakeFirst()
+  if (taken) return { ok: false, field: 'newEmail', message: 'Another account already uses that email address.' }
+  await db().transaction().execute(async (trx) => {
+    await trx.updateTable('users').set({ email: input.newEmail, updated_at: new Date() }).where('id', '=', input.userId).execute()
+    await recordAudit(trx, input.audit, {
+      action: 'auth.email.changed',
+      entity: ['user', input.userId],
+      before: { email: input.currentEmail },
+      after: { email: input.newEmail },
+    })
+  })
+  return { ok: true }
+}
+
+export async function revokeOwnSession(input: { userId: string; sessionId: string; audit: AuditContext }): Promise<boolean> {
+  return db().transaction().execute(async (trx) => {
+    const ended = await deleteSession(trx, input.sessionId, input.userId)
+    if (ended) {
+      await recordAudit(trx, input.audit, { action: 'auth.session.revoked', entity: ['user', input.userId], details: { sessionId: input.sessionId } })
+    }
+    return ended
+  })
+}
+
+export async function revokeOtherOwnSessions(input: { userId: string; keepSessionId: string; audit: AuditContext }): Promise<number> {
+  return db().transaction().execute(async (trx) => {
+    const ended = await deleteUserSessions(trx, input.userId, { except: input.keepSessionId })
+    await recordAudit(trx, input.audit, { action: 'auth.session.revoked_others', entity: ['user', input.userId], details: { ended } })
+    return ended
+  })
+}
+
+export async function beginMfaEnrolment(input: {
+  userId: string
+  email: string
+  bandName: string
+  currentPassword: string
+  appSecret: string
+}): Promise<{ ok: true; enrolment: TotpEnrolment } | { ok: false; field: string; message: string }> {
+  if (!(await checkCurrentPassword(db(), input.userId, input.currentPassword))) return wrongPassword
+  try {
+    const enrolment = await startTotpEnrolment(db(), {
+      userId: input.userId,
+      accountName: input.email,
+      issuer: input.bandName,
+      appSecret: input.appSecret,
+    })
+    return { ok: true, enrolment }
+  } catch (error) {
+    if (error instanceof TotpAlreadyEnrolledError) return { ok: false, field: 'currentPassword', message: error.message }
+    throw error
+  }
+}
+
+/** Confirms the authenticator and hands out the recovery codes, once. */
+export async function finishMfaEnrolment(input: {
+  userId: string
+  code: string
+  appSecret: string
+  audit: AuditContext
+}): Promise<{ ok: true; recoveryCodes: string[] } | { ok: false }> {
+  return db().transaction().execute(async (trx) => {
+    const confirmed = await confirmTotpEnrolment(trx, { userId: input.userId, code: input.code, appSecret: input.appSecret })
+    if (!confirmed) return { ok: false } as const
+    const recoveryCodes = await createRecoveryCodes(trx, input.userId)
+    await recordAudit(trx, input.audit, { action: 'auth.mfa.enrolled', entity: ['user', input.userId] })
+    return { ok: true, recoveryCodes } as const
+  })
+}
+
+export async function removeMfa(input: { userId: string; currentPassword: string; audit: AuditContext }): Promise<AccountResult> {
+  if (!(await checkCurrentPassword(db(), input.userId, input.currentPassword))) return wrongPassword
+  await db().transaction().execute(async (trx) => {
+    // Also deletes the recovery codes.
+    await removeTotp(trx, input.userId)
+    await recordAudit(trx, input.audit, { action: 'auth.mfa.removed', entity: ['user', input.userId] })
+  })
+  return { ok: true }
+}
+
+export async function replaceRecoveryCodes(input: {
+  userId: string
+  currentPassword: string
+  audit: AuditContext
+}): Promise<{ ok: true; recoveryCodes: string[] } | { ok: false; field: string; message: string }> {
+  if (!(await checkCurrentPassword(db(), input.userId, input.currentPassword))) return wrongPassword
+  const recoveryCodes = await db().transaction().execute(async (trx) => {
+    const codes = await createRecoveryCodes(trx, input.userId)
+    await recordAudit(trx, input.audit, { action: 'auth.mfa.recovery_codes_replaced', entity: ['user', input.userId] })
+    return codes
+  })
+  return { ok: true, recoveryCodes }
+}

@@ -1,0 +1,150 @@
+import { recordAudit, type AuditContext } from '#app/modules/audit/audit.server.ts'
+import type { RoleName } from '#db/types.ts'
+import { db, runtime } from '#server/runtime.server.ts'
+import { setPassword } from './account.server.ts'
+import { hashPassword, passwordProblem } from './passwords.server.ts'
+import { can, type Grants } from './permissions.ts'
+import { hashToken, newToken } from './sessions.server.ts'
+
+/**
+ * Members do not sign themselves up: an admin or director invites them by
+ * email with a signed, single-use link valid for seven days, and they choose
+ * their password when they accept it.
+ */
+export const INVITATION_TTL_MS = 7 * 24 * 60 * 60 * 1000
+
+/** Admin roles can only be given by someone who may assign admin roles. */
+export function mayGrantRole(grants: Grants, role: RoleName): boolean {
+  return role === 'admin' || role === 'super_admin' ? can(grants, 'role.assign.admin') : can(grants, 'role.assign') || can(grants, 'user.invite')
+}
+
+export type InviteOutcome = { kind: 'sent'; invitationId: string } | { kind: 'refused'; field: string; message: string }
+
+export async function inviteMember(input: {
+  email: string
+  displayName: string
+  role: RoleName
+  sectionId: string | null
+  inviter: { id: string; grants: Grants }
+  siteOrigin: string
+  audit: AuditContext
+}): Promise<InviteOutcome> {
+  if (!mayGrantRole(input.inviter.grants, input.role)) {
+    return { kind: 'refused', field: 'role', message: 'You cannot give that role.' }
+  }
+  if (input.role === 'section_leader' && !input.sectionId) {
+    return { kind: 'refused', field: 'sectionId', message: 'Choose the section this person leads.' }
+  }
+  const existing = await db()
+    .selectFrom('users')
+    .select('id')
+    .where((eb) => eb(eb.fn('lower', ['email']), '=', input.email.toLowerCase()))
+    .executeTakeFirst()
+  if (existing) return { kind: 'refused', field: 'email', message: 'Someone already has an account with that email address.' }
+
+  const member = await db()
+    .selectFrom('members')
+    .select('id')
+    .where((eb) => eb(eb.fn('lower', ['email']), '=', input.email.toLowerCase()))
+    .where('deleted_at', 'is', null)
+    .executeTakeFirst()
+  const token = newToken()
+  const invitation = await db().transaction().execute(async (trx) => {
+    // A new invitation replaces any earlier one to the same address.
+    await trx
+      .updateTable('invitations')
+      .set({ used_at: new Date() })
+      .where((eb) => eb(eb.fn('lower', ['email']), '=', input.email.toLowerCase()))
+      .where('used_at', 'is', null)
+      .execute()
+    const row = await trx
+      .insertInto('invitations')
+      .values({
+        token_hash: hashToken(token),
+        email: input.email,
+        display_name: input.displayName,
+        role_name: input.role,
+        section_id: input.sectionId,
+        member_id: member?.id ?? null,
+        invited_by: input.inviter.id,
+        expires_at: new Date(Date.now() + INVITATION_TTL_MS),
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow()
+    await recordAudit(trx, input.audit, {
+      action: 'auth.invitation.sent',
+      entity: ['invitation', row.id],
+      after: { email: input.email, displayName: input.displayName, role: input.role, sectionId: input.sectionId },
+    })
+    return row
+  })
+  const link = `${input.siteOrigin}/invite/${token}`
+  await runtime().mailer.send(db(), {
+    to: input.email,
+    purpose: 'invitation',
+    subject: 'Your invitation to the band website',
+    text: `Hello ${input.displayName},\n\nYou are invited to the members' area of the band website. Choose your password here within 7 days:\n\n${link}\n\nThe link works once.\n`,
+  })
+  return { kind: 'sent', invitationId: invitation.id }
+}
+
+export async function findUsableInvitation(token: string) {
+  return db()
+    .selectFrom('invitations')
+    .select(['id', 'email', 'display_name', 'role_name', 'section_id', 'member_id'])
+    .where('token_hash', '=', hashToken(token))
+    .where('used_at', 'is', null)
+    .where('expires_at', '>', new Date())
+    .executeTakeFirst()
+}
+
+export type AcceptOutcome =
+  | { kind: 'accepted'; userId: string; displayName: string }
+  | { kind: 'invalid-link' }
+  | { kind: 'weak-password'; message: string }
+
+/** Creates the account with its role, uses up the invitation; the caller signs the new member in. */
+export async function acceptInvitation(input: { token: string; password: string; audit: AuditContext }): Promise<AcceptOutcome> {
+  const invitation = await findUsableInvitation(input.token)
+  if (!invitation) return { kind: 'invalid-link' }
+  const problem = passwordProblem(input.password, { email: invitation.email, displayName: invitation.display_name })
+  if (problem) return { kind: 'weak-password', message: problem }
+  const hash = await hashPassword(input.password)
+  return db().transaction().execute(async (trx) => {
+    const claimed = await trx
+      .updateTable('invitations')
+      .set({ used_at: new Date() })
+      .where('id', '=', invitation.id)
+      .where('used_at', 'is', null)
+      .executeTakeFirst()
+    if (claimed.numUpdatedRows === 0n) return { kind: 'invalid-link' } as const
+    const taken = await trx
+      .selectFrom('users')
+      .select('id')
+      .where((eb) => eb(eb.fn('lower', ['email']), '=', invitation.email.toLowerCase()))
+      .executeTakeFirst()
+    if (taken) return { kind: 'invalid-link' } as const
+    const user = await trx
+      .insertInto('users')
+      .values({ email: invitation.email, display_name: invitation.display_name, member_id: invitation.member_id })
+      .returning('id')
+      .executeTakeFirstOrThrow()
+    await setPassword(trx, user.id, hash)
+    const grants: { role: RoleName; section: string | null }[] =
+      invitation.role_name === 'section_leader'
+        ? [{ role: 'musician', section: null }, { role: 'section_leader', section: invitation.section_id }]
+        : [{ role: invitation.role_name as RoleName, section: null }]
+    await trx
+      .insertInto('user_roles')
+      .values(grants.map((grant) => ({ user_id: user.id, role_name: grant.role, section_id: grant.section })))
+      .execute()
+    await trx.updateTable('invitations').set({ accepted_user_id: user.id }).where('id', '=', invitation.id).execute()
+    await recordAudit(trx, { ...input.audit, actor: { id: user.id, name: invitation.display_name } }, {
+      action: 'auth.invitation.accepted',
+      entity: ['user', user.id],
+      after: { email: invitation.email, displayName: invitation.display_name, roles: grants.map((grant) => grant.role) },
+      details: { invitationId: invitation.id },
+    })
+    return { kind: 'accepted', userId: user.id, displayName: invitation.display_name } as const
+  })
+}

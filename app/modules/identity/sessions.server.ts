@@ -1,0 +1,118 @@
+import { createHash, randomBytes } from 'node:crypto'
+import type { Kysely, Transaction } from 'kysely'
+import type { Database } from '#db/types.ts'
+
+/**
+ * Server-side sessions (ASVS 7): the cookie carries only a random 256-bit
+ * token; the database keeps its SHA-256, so a leaked table cannot be replayed.
+ * A session ends after 14 idle days or 90 days in all, at logout, or when it
+ * is revoked; revocation is a delete, so it holds on the very next request.
+ */
+
+type Db = Kysely<Database> | Transaction<Database>
+
+export const SESSION_IDLE_MS = 14 * 24 * 60 * 60 * 1000
+export const SESSION_ABSOLUTE_MS = 90 * 24 * 60 * 60 * 1000
+// last_seen is refreshed at most this often, so reading pages does not mean writing rows.
+const TOUCH_EVERY_MS = 5 * 60 * 1000
+
+export function hashToken(token: string): string {
+  return createHash('sha256').update(token).digest('hex')
+}
+
+export function newToken(): string {
+  return randomBytes(32).toString('base64url')
+}
+
+export async function createSession(
+  db: Db,
+  input: { userId: string; ip: string | null; userAgent: string | null; now?: Date },
+): Promise<{ id: string; token: string; absoluteExpiresAt: Date }> {
+  const now = input.now ?? new Date()
+  const token = newToken()
+  const absoluteExpiresAt = new Date(now.getTime() + SESSION_ABSOLUTE_MS)
+  const row = await db
+    .insertInto('sessions')
+    .values({
+      token_hash: hashToken(token),
+      user_id: input.userId,
+      created_at: now,
+      last_seen_at: now,
+      idle_expires_at: new Date(now.getTime() + SESSION_IDLE_MS),
+      absolute_expires_at: absoluteExpiresAt,
+      ip: input.ip,
+      user_agent: input.userAgent?.slice(0, 512) ?? null,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow()
+  return { id: row.id, token, absoluteExpiresAt }
+}
+
+/** The live session for a cookie token with its (active) user, or undefined. */
+export async function findSession(db: Db, token: string, now = new Date()) {
+  if (!/^[\w-]{43}$/.test(token)) return undefined
+  const session = await db
+    .selectFrom('sessions')
+    .innerJoin('users', 'users.id', 'sessions.user_id')
+    .select([
+      'sessions.id as session_id',
+      'sessions.last_seen_at',
+      'sessions.absolute_expires_at',
+      'users.id as user_id',
+      'users.email',
+      'users.display_name',
+      'users.member_id',
+      'users.status',
+    ])
+    .where('sessions.token_hash', '=', hashToken(token))
+    .where('sessions.idle_expires_at', '>', now)
+    .where('sessions.absolute_expires_at', '>', now)
+    .executeTakeFirst()
+  if (!session || session.status !== 'active') return undefined
+  if (now.getTime() - session.last_seen_at.getTime() > TOUCH_EVERY_MS) {
+    await db
+      .updateTable('sessions')
+      .set({ last_seen_at: now, idle_expires_at: new Date(now.getTime() + SESSION_IDLE_MS) })
+      .where('id', '=', session.session_id)
+      .execute()
+  }
+  return session
+}
+
+export function listUserSessions(db: Db, userId: string, now = new Date()) {
+  return db
+    .selectFrom('sessions')
+    .select(['id', 'created_at', 'last_seen_at', 'ip', 'user_agent'])
+    .where('user_id', '=', userId)
+    .where('idle_expires_at', '>', now)
+    .where('absolute_expires_at', '>', now)
+    .orderBy('last_seen_at', 'desc')
+    .execute()
+}
+
+export async function deleteSession(db: Db, sessionId: string, userId?: string): Promise<boolean> {
+  const result = await db
+    .deleteFrom('sessions')
+    .where('id', '=', sessionId)
+    .$if(Boolean(userId), (query) => query.where('user_id', '=', userId ?? ''))
+    .executeTakeFirst()
+  return result.numDeletedRows > 0n
+}
+
+/** Ends every session of a user (optionally keeping the current one); returns how many. */
+export async function deleteUserSessions(db: Db, userId: string, options: { except?: string } = {}): Promise<number> {
+  const result = await db
+    .deleteFrom('sessions')
+    .where('user_id', '=', userId)
+    .$if(Boolean(options.except), (query) => query.where('id', '!=', options.except ?? ''))
+    .executeTakeFirst()
+  return Number(result.numDeletedRows)
+}
+
+export async function deleteAllSessions(db: Db, options: { except?: string } = {}): Promise<number> {
+  const result = await db
+    .deleteFrom('sessions')
+    .$if(Boolean(options.except), (query) => query.where('id', '!=', options.except ?? ''))
+    .executeTakeFirst()
+  return Number(result.numDeletedRows)
+}

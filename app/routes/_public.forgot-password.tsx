@@ -1,0 +1,67 @@
+import { getFormProps, getInputProps, useForm } from '@conform-to/react'
+import { getZodConstraint, parseWithZod } from '@conform-to/zod/v4'
+import { data, Form, href, Link } from 'react-router'
+import { Field, FormAlert, SubmitButton } from '#app/components/forms.tsx'
+import { auditContextFor, requireAnonymous } from '#app/modules/identity/auth.server.ts'
+import { requestPasswordReset, siteOrigin } from '#app/modules/identity/password-reset.server.ts'
+import { EmailSchema } from '#app/modules/identity/schema.ts'
+import type { Route } from './+types/_public.forgot-password'
+import { tooManyAttempts } from './_public.login.tsx'
+
+export const meta: Route.MetaFunction = () => [{ title: 'Forgot your password?' }]
+
+export async function loader({ request }: Route.LoaderArgs) {
+  await requireAnonymous(request)
+  return null
+}
+
+export async function action(args: Route.ActionArgs) {
+  const submission = parseWithZod(await args.request.formData(), { schema: EmailSchema })
+  if (submission.status !== 'success') return data({ result: submission.reply(), sent: false }, { status: 400 })
+  const outcome = await requestPasswordReset({
+    email: submission.value.email,
+    siteOrigin: siteOrigin(args.request),
+    audit: auditContextFor(args, { id: null, name: 'Anonymous visitor' }),
+  })
+  if (outcome.kind === 'throttled') {
+    return data(
+      { result: submission.reply({ formErrors: [tooManyAttempts(outcome.retryAfterSeconds)] }), sent: false },
+      { status: 429, headers: { 'Retry-After': String(outcome.retryAfterSeconds) } },
+    )
+  }
+  return { result: submission.reply({ resetForm: true }), sent: true }
+}
+
+export default function ForgotPassword({ actionData }: Route.ComponentProps) {
+  const [form, fields] = useForm({
+    lastResult: actionData?.result,
+    constraint: getZodConstraint(EmailSchema),
+    shouldValidate: 'onBlur',
+    onValidate: ({ formData }) => parseWithZod(formData, { schema: EmailSchema }),
+  })
+  return (
+    <section aria-labelledby="forgot" className="mx-auto max-w-md space-y-6">
+      <h1 id="forgot" className="text-3xl font-bold">
+        Forgot your password?
+      </h1>
+      {actionData?.sent ? (
+        // The same words whether or not the address has an account.
+        <FormAlert tone="success">
+          If that address belongs to an account, we have sent it a link to choose a new password. The link works for one hour.
+        </FormAlert>
+      ) : (
+        <p>Enter the email address you sign in with. We will send you a link to choose a new password.</p>
+      )}
+      {form.errors?.length ? <FormAlert>{form.errors.join(' ')}</FormAlert> : null}
+      <Form method="post" {...getFormProps(form)} className="space-y-4">
+        <Field label="Email address" errors={fields.email.errors} inputProps={{ ...getInputProps(fields.email, { type: 'email' }), autoComplete: 'email' }} />
+        <SubmitButton>Send the link</SubmitButton>
+      </Form>
+      <p>
+        <Link to={href('/login')} className="text-brand-800 underline">
+          Back to sign in
+        </Link>
+      </p>
+    </section>
+  )
+}

@@ -1,0 +1,244 @@
+import { parseWithZod } from '@conform-to/zod/v4'
+import { data, Form, useNavigation } from 'react-router'
+import { Field, FormAlert, SubmitButton } from '#app/components/forms.tsx'
+import {
+  changeRole,
+  forcePasswordReset,
+  listAccounts,
+  revokeEveryonesSessions,
+  revokeSessionsOf,
+  setAccountStatus,
+} from '#app/modules/identity/admin-accounts.server.ts'
+import { auditContextFor, requireAnyPermission, requirePermission } from '#app/modules/identity/auth.server.ts'
+import { inviteMember } from '#app/modules/identity/invitations.server.ts'
+import { siteOrigin } from '#app/modules/identity/password-reset.server.ts'
+import { can } from '#app/modules/identity/permissions.ts'
+import { MemberAccountsSchema } from '#app/modules/identity/schema.ts'
+import { db } from '#server/runtime.server.ts'
+import type { Route } from './+types/admin.members'
+
+export const meta: Route.MetaFunction = () => [{ title: 'Members and accounts' }]
+
+const PAGE_SIZE = 50
+
+export async function loader({ request }: Route.LoaderArgs) {
+  const user = await requireAnyPermission(request, ['user.invite', 'user.manage'])
+  const after = new URL(request.url).searchParams.get('after') ?? undefined
+  const [accounts, sections] = await Promise.all([
+    listAccounts({ limit: PAGE_SIZE + 1, after }),
+    db().selectFrom('sections').select(['id', 'name']).orderBy('sort_order').execute(),
+  ])
+  return {
+    accounts: accounts.slice(0, PAGE_SIZE),
+    nextAfter: accounts.length > PAGE_SIZE ? accounts[PAGE_SIZE - 1]?.display_name : undefined,
+    sections,
+    me: user.id,
+    grants: user.grants,
+  }
+}
+
+type ActionResult = { intent: string; ok: boolean; message?: string; fieldErrors?: Record<string, string[]> }
+
+export async function action(args: Route.ActionArgs) {
+  const { request } = args
+  const submission = parseWithZod(await request.formData(), { schema: MemberAccountsSchema })
+  if (submission.status !== 'success') {
+    await requireAnyPermission(request, ['user.invite', 'user.manage'])
+    const errors = Object.fromEntries(Object.entries(submission.reply().error ?? {}).filter((entry): entry is [string, string[]] => entry[1] !== null))
+    return data<ActionResult>({ intent: String(submission.payload.intent ?? ''), ok: false, fieldErrors: errors }, { status: 400 })
+  }
+  const value = submission.value
+  const result = (ok: boolean, message: string, status = ok ? 200 : 400) => data<ActionResult>({ intent: value.intent, ok, message }, { status })
+
+  switch (value.intent) {
+    case 'invite': {
+      const user = await requirePermission(request, 'user.invite')
+      const outcome = await inviteMember({
+        email: value.email,
+        displayName: value.displayName,
+        role: value.role,
+        sectionId: value.sectionId ?? null,
+        inviter: { id: user.id, grants: user.grants },
+        siteOrigin: siteOrigin(request),
+        audit: auditContextFor(args, { id: user.id, name: user.displayName }),
+      })
+      return outcome.kind === 'sent'
+        ? result(true, `Invitation sent to ${value.email}. The link works for 7 days.`)
+        : data<ActionResult>({ intent: 'invite', ok: false, fieldErrors: { [outcome.field]: [outcome.message] } }, { status: 400 })
+    }
+    case 'revoke-sessions': {
+      const user = await requirePermission(request, 'user.manage')
+      const ended = await revokeSessionsOf({ userId: value.userId, audit: auditContextFor(args, { id: user.id, name: user.displayName }) })
+      return ended === null ? result(false, 'There is no such account.', 404) : result(true, `${ended} session(s) ended.`)
+    }
+    case 'force-reset': {
+      const user = await requirePermission(request, 'user.manage')
+      const done = await forcePasswordReset({ userId: value.userId, audit: auditContextFor(args, { id: user.id, name: user.displayName }) })
+      return done ? result(true, 'They are signed out and must choose a new password before signing in.') : result(false, 'There is no such account.', 404)
+    }
+    case 'set-status': {
+      const user = await requirePermission(request, 'user.manage')
+      if (value.userId === user.id) return result(false, 'You cannot change the status of your own account.')
+      const done = await setAccountStatus({ userId: value.userId, status: value.status, audit: auditContextFor(args, { id: user.id, name: user.displayName }) })
+      return done ? result(true, `The account is now ${value.status}.`) : result(false, 'Nothing changed.')
+    }
+    case 'grant-role':
+    case 'revoke-role': {
+      const user = await requirePermission(request, 'role.assign')
+      const outcome = await changeRole({
+        userId: value.userId,
+        role: value.role,
+        sectionId: value.role === 'section_leader' ? (value.sectionId ?? null) : null,
+        grant: value.intent === 'grant-role',
+        actor: { id: user.id, grants: user.grants },
+        audit: auditContextFor(args, { id: user.id, name: user.displayName }),
+      })
+      return outcome.ok ? result(true, 'Roles updated. They were signed out, so the change applies at once.') : result(false, outcome.message, 403)
+    }
+    case 'revoke-everyone': {
+      const user = await requirePermission(request, 'session.revoke.all')
+      const ended = await revokeEveryonesSessions({ keepSessionId: user.sessionId, audit: auditContextFor(args, { id: user.id, name: user.displayName }) })
+      return result(true, `Everyone else is signed out (${ended} sessions).`)
+    }
+  }
+}
+
+const roleLabels: Record<string, string> = {
+  super_admin: 'Super admin',
+  admin: 'Admin',
+  director: 'Director',
+  section_leader: 'Section leader',
+  librarian: 'Librarian',
+  musician: 'Musician',
+}
+
+export default function MemberAccounts({ loaderData, actionData }: Route.ComponentProps) {
+  const busy = useNavigation().state === 'submitting'
+  const result = actionData as ActionResult | undefined
+  const { grants } = loaderData
+  const inviteErrors = result?.intent === 'invite' ? (result.fieldErrors ?? {}) : {}
+  return (
+    <div className="space-y-10">
+      <h1 className="text-3xl font-bold">Members and accounts</h1>
+      {result?.message ? <FormAlert tone={result.ok ? 'success' : 'error'}>{result.message}</FormAlert> : null}
+
+      {can(grants, 'user.invite') ? (
+        <section aria-labelledby="invite-heading" className="max-w-xl space-y-4">
+          <h2 id="invite-heading" className="text-2xl font-semibold">Invite someone</h2>
+          <p>They get an email with a link to choose their password. The link works once, for 7 days.</p>
+          <Form method="post" className="space-y-4">
+            <input type="hidden" name="intent" value="invite" />
+            <Field label="Name" errors={inviteErrors.displayName} inputProps={{ id: 'invite-name', name: 'displayName', required: true, autoComplete: 'off' }} />
+            <Field label="Email address" errors={inviteErrors.email} inputProps={{ id: 'invite-email', name: 'email', type: 'email', required: true, autoComplete: 'off' }} />
+            <RoleAndSection idPrefix="invite" sections={loaderData.sections} errors={inviteErrors} />
+            <SubmitButton disabled={busy}>Send invitation</SubmitButton>
+          </Form>
+        </section>
+      ) : null}
+
+      <section aria-labelledby="accounts-heading" className="space-y-4">
+        <h2 id="accounts-heading" className="text-2xl font-semibold">Accounts</h2>
+        {loaderData.accounts.length === 0 ? <p>No accounts yet. Invite the first members above.</p> : null}
+        <ul className="space-y-4">
+          {loaderData.accounts.map((account) => (
+            <li key={account.id} className="rounded border border-stone-200 bg-white p-4">
+              <h3 className="text-lg font-semibold">{account.display_name}</h3>
+              <p className="text-sm text-stone-700">
+                {account.email} · {account.status}
+                {account.must_reset_password ? ' · must choose a new password' : ''} · {account.activeSessions} active session(s)
+              </p>
+              <p className="text-sm">
+                Roles:{' '}
+                {account.roles.length
+                  ? account.roles.map((role) => `${roleLabels[role.role] ?? role.role}${role.section ? ` (${role.section})` : ''}`).join(', ')
+                  : 'none'}
+              </p>
+              {can(grants, 'user.manage') && account.id !== loaderData.me ? (
+                <div className="mt-3 flex flex-wrap gap-2">
+                  <AccountAction intent="revoke-sessions" userId={account.id} label={`Sign out ${account.display_name} everywhere`} text="Sign out everywhere" />
+                  <AccountAction intent="force-reset" userId={account.id} label={`Make ${account.display_name} choose a new password`} text="Force password reset" />
+                  {account.status === 'active' ? (
+                    <AccountAction intent="set-status" userId={account.id} extra={{ status: 'disabled' }} label={`Disable the account of ${account.display_name}`} text="Disable account" />
+                  ) : (
+                    <AccountAction intent="set-status" userId={account.id} extra={{ status: 'active' }} label={`Enable the account of ${account.display_name}`} text="Enable account" />
+                  )}
+                </div>
+              ) : null}
+              {can(grants, 'role.assign') && account.id !== loaderData.me ? (
+                <details className="mt-3">
+                  <summary className="cursor-pointer text-brand-800 underline">Change roles</summary>
+                  <Form method="post" className="mt-2 flex flex-wrap items-end gap-3">
+                    <input type="hidden" name="userId" value={account.id} />
+                    <RoleAndSection idPrefix={`role-${account.id}`} sections={loaderData.sections} errors={{}} />
+                    <SubmitButton name="intent" value="grant-role" disabled={busy}>Give role</SubmitButton>
+                    <SubmitButton name="intent" value="revoke-role" disabled={busy}>Take role away</SubmitButton>
+                  </Form>
+                </details>
+              ) : null}
+            </li>
+          ))}
+        </ul>
+        {loaderData.nextAfter ? (
+          <p>
+            <a className="text-brand-800 underline" href={`?${new URLSearchParams({ after: loaderData.nextAfter })}`}>Next page</a>
+          </p>
+        ) : null}
+      </section>
+
+      {can(grants, 'session.revoke.all') ? (
+        <section aria-labelledby="everyone-heading" className="max-w-xl space-y-3">
+          <h2 id="everyone-heading" className="text-2xl font-semibold">Sign out everyone</h2>
+          <p>For emergencies, such as a stolen laptop: ends every session but yours. Everyone must sign in again.</p>
+          <Form method="post">
+            <input type="hidden" name="intent" value="revoke-everyone" />
+            <label className="mb-3 flex items-center gap-2">
+              <input type="checkbox" name="confirm" required /> I understand everyone will be signed out
+            </label>
+            <SubmitButton disabled={busy}>Sign out everyone</SubmitButton>
+          </Form>
+        </section>
+      ) : null}
+    </div>
+  )
+}
+
+function AccountAction({ intent, userId, label, text, extra = {} }: { intent: string; userId: string; label: string; text: string; extra?: Record<string, string> }) {
+  return (
+    <Form method="post">
+      <input type="hidden" name="intent" value={intent} />
+      <input type="hidden" name="userId" value={userId} />
+      {Object.entries(extra).map(([name, value]) => (
+        <input key={name} type="hidden" name={name} value={value} />
+      ))}
+      <button type="submit" aria-label={label} className="rounded border border-stone-400 px-3 py-1 text-sm hover:bg-stone-100">
+        {text}
+      </button>
+    </Form>
+  )
+}
+
+function RoleAndSection({ idPrefix, sections, errors }: { idPrefix: string; sections: { id: string; name: string }[]; errors: Record<string, string[] | undefined> }) {
+  return (
+    <>
+      <div className="space-y-1">
+        <label htmlFor={`${idPrefix}-role`} className="block font-medium">Role</label>
+        <select id={`${idPrefix}-role`} name="role" defaultValue="musician" className="block rounded border border-stone-400 bg-white px-3 py-2">
+          {Object.entries(roleLabels).reverse().map(([value, label]) => (
+            <option key={value} value={value}>{label}</option>
+          ))}
+        </select>
+        {errors.role ? <p className="text-sm text-red-800">{errors.role.join(' ')}</p> : null}
+      </div>
+      <div className="space-y-1">
+        <label htmlFor={`${idPrefix}-section`} className="block font-medium">Section (for section leaders)</label>
+        <select id={`${idPrefix}-section`} name="sectionId" defaultValue="" className="block rounded border border-stone-400 bg-white px-3 py-2">
+          <option value="">No section</option>
+          {sections.map((section) => (
+            <option key={section.id} value={section.id}>{section.name}</option>
+          ))}
+        </select>
+        {errors.sectionId ? <p className="text-sm text-red-800">{errors.sectionId.join(' ')}</p> : null}
+      </div>
+    </>
+  )
+}

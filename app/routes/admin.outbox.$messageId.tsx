@@ -1,0 +1,31 @@
+import { data, href, Link } from 'react-router'
+import { getOutboxMessage } from '#app/modules/email/queries.server.ts'
+import { requirePermission } from '#app/modules/identity/auth.server.ts'
+import { db } from '#server/runtime.server.ts'
+import type { Route } from './+types/admin.outbox.$messageId'
+
+export const meta: Route.MetaFunction = ({ loaderData }) => [{ title: loaderData ? loaderData.message.subject : 'Message' }]
+
+export async function loader({ request, params }: Route.LoaderArgs) {
+  await requirePermission(request, 'outbox.view')
+  const message = await getOutboxMessage(db(), params.messageId)
+  if (!message) throw data(null, { status: 404 })
+  return { message }
+}
+
+export default function OutboxMessage({ loaderData }: Route.ComponentProps) {
+  const { message } = loaderData
+  return (
+    <article className="max-w-3xl space-y-4">
+      <p>
+        <Link to={href('/admin/outbox')} className="text-brand-800 underline">Back to the outbox</Link>
+      </p>
+      <h1 className="text-3xl font-bold">{message.subject}</h1>
+      <p className="text-sm text-stone-700">
+        To {message.toAddress} · {message.status}
+        {message.error ? ` (${message.error})` : ''}
+      </p>
+      <pre className="whitespace-pre-wrap rounded border border-stone-200 bg-white p-4 font-sans">{message.textBody}</pre>
+    </article>
+  )
+}
