@@ -93,12 +93,12 @@ export async function action(args: Route.ActionArgs) {
       return result.ok ? done('Scan the QR code, then enter the code your app shows.', { enrolment: result.enrolment }) : failed(result.field, result.message)
     }
     case 'confirm-mfa': {
-      const result = await finishMfaEnrolment({ userId: user.id, code: value.code, appSecret: runtime().sessionSecret, audit })
+      const result = await finishMfaEnrolment({ userId: user.id, email: user.email, code: value.code, appSecret: runtime().sessionSecret, audit })
       if (!result.ok) return failed('code', 'That code did not match. Check the time on your phone and enter the newest code.')
       return done('Two-step sign-in is on. Keep these recovery codes somewhere safe: each works once, and you will not see them again.', { recoveryCodes: result.recoveryCodes })
     }
     case 'remove-mfa': {
-      const result = await removeMfa({ userId: user.id, currentPassword: value.currentPassword, audit })
+      const result = await removeMfa({ userId: user.id, email: user.email, currentPassword: value.currentPassword, audit })
       return result.ok ? done('Two-step sign-in is off.') : failed(result.field, result.message)
     }
     case 'new-recovery-codes': {

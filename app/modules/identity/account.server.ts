@@ -1,7 +1,7 @@
 import type { Kysely, Transaction } from 'kysely'
 import { recordAudit, type AuditContext } from '#app/modules/audit/audit.server.ts'
 import type { Database } from '#db/types.ts'
-import { db } from '#server/runtime.server.ts'
+import { db, runtime } from '#server/runtime.server.ts'
 import { hashPassword, passwordProblem, verifyPassword } from './passwords.server.ts'
 import { createRecoveryCodes } from './recovery-codes.server.ts'
 import { deleteSession, deleteUserSessions } from './sessions.server.ts'
@@ -14,6 +14,23 @@ import { confirmTotpEnrolment, removeTotp, startTotpEnrolment, TotpAlreadyEnroll
  */
 
 type Db = Kysely<Database> | Transaction<Database>
+
+/**
+ * Tells the member their sign-in changed (ASVS 6.2.x / 6.5.x), so a change
+ * they did not make does not go unnoticed. Sent after the change is saved;
+ * a mail problem never undoes it.
+ */
+export function notifyAccountChange(to: string, what: string): void {
+  const { mailer, logger } = runtime()
+  mailer
+    .send(db(), {
+      to,
+      purpose: 'security_notice',
+      subject: `Your band account: ${what}`,
+      text: `Hello,\n\nThis is a notice that on your band account: ${what}.\n\nIf this was you, there is nothing to do. If it was not, reset your password now with "Forgot your password?" on the sign-in page, and tell the band's admins.\n`,
+    })
+    .catch((error: unknown) => logger.error({ err: error }, 'could not store a security notice'))
+}
 
 export type AccountResult = { ok: true } | { ok: false; field: string; message: string }
 
@@ -43,6 +60,7 @@ export async function changePassword(input: {
     const ended = await deleteUserSessions(trx, input.userId, { except: input.sessionId })
     await recordAudit(trx, input.audit, { action: 'auth.password.changed', entity: ['user', input.userId], details: { otherSessionsEnded: ended } })
   })
+  notifyAccountChange(input.email, 'your password was changed')
   return { ok: true }
 }
 
@@ -79,6 +97,8 @@ export async function changeEmail(input: {
       after: { email: input.newEmail },
     })
   })
+  // To the old address: that is where the real owner reads mail.
+  notifyAccountChange(input.currentEmail, `the sign-in email address was changed to ${input.newEmail}`)
   return { ok: true }
 }
 
@@ -125,6 +145,7 @@ export async function beginMfaEnrolment(input: {
 /** Confirms the authenticator and hands out the recovery codes, once. */
 export async function finishMfaEnrolment(input: {
   userId: string
+  email: string
   code: string
   appSecret: string
   audit: AuditContext
@@ -135,16 +156,20 @@ export async function finishMfaEnrolment(input: {
     const recoveryCodes = await createRecoveryCodes(trx, input.userId)
     await recordAudit(trx, input.audit, { action: 'auth.mfa.enrolled', entity: ['user', input.userId] })
     return { ok: true, recoveryCodes } as const
+  }).then((result) => {
+    if (result.ok) notifyAccountChange(input.email, 'two-step sign-in was turned on')
+    return result
   })
 }
 
-export async function removeMfa(input: { userId: string; currentPassword: string; audit: AuditContext }): Promise<AccountResult> {
+export async function removeMfa(input: { userId: string; email: string; currentPassword: string; audit: AuditContext }): Promise<AccountResult> {
   if (!(await checkCurrentPassword(db(), input.userId, input.currentPassword))) return wrongPassword
   await db().transaction().execute(async (trx) => {
     // Also deletes the recovery codes.
     await removeTotp(trx, input.userId)
     await recordAudit(trx, input.audit, { action: 'auth.mfa.removed', entity: ['user', input.userId] })
   })
+  notifyAccountChange(input.email, 'two-step sign-in was turned off')
   return { ok: true }
 }
 

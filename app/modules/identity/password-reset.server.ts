@@ -1,6 +1,6 @@
 import { recordAudit, type AuditContext } from '#app/modules/audit/audit.server.ts'
 import { db, runtime } from '#server/runtime.server.ts'
-import { setPassword } from './account.server.ts'
+import { notifyAccountChange, setPassword } from './account.server.ts'
 import { hashPassword, passwordProblem } from './passwords.server.ts'
 import { deleteUserSessions, hashToken, newToken } from './sessions.server.ts'
 import { checkAttempt, recordFailure } from './throttle.server.ts'
@@ -96,7 +96,9 @@ export async function resetPassword(input: { token: string; newPassword: string;
     })
     return true
   })
-  return done ? { kind: 'done', userId: reset.user_id } : { kind: 'invalid-link' }
+  if (!done) return { kind: 'invalid-link' }
+  notifyAccountChange(reset.email, 'the password was reset with an emailed link, and every device was signed out')
+  return { kind: 'done', userId: reset.user_id }
 }
 
 /** Where links in mail point: the configured public URL, or the address this request came to. */
