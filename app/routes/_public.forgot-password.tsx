@@ -2,6 +2,7 @@ import { getFormProps, getInputProps, useForm } from '@conform-to/react'
 import { getZodConstraint, parseWithZod } from '@conform-to/zod/v4'
 import { data, Form, href, Link } from 'react-router'
 import { Field, FormAlert, SubmitButton } from '#app/components/forms.tsx'
+import { HoneypotField, isHoneypotFilled } from '#app/components/honeypot.tsx'
 import { auditContextFor, requireAnonymous } from '#app/modules/identity/auth.server.ts'
 import { requestPasswordReset, siteOrigin } from '#app/modules/identity/password-reset.server.ts'
 import { EmailSchema } from '#app/modules/identity/schema.ts'
@@ -16,7 +17,10 @@ export async function loader({ request }: Route.LoaderArgs) {
 }
 
 export async function action(args: Route.ActionArgs) {
-  const submission = parseWithZod(await args.request.formData(), { schema: EmailSchema })
+  const form = await args.request.formData()
+  const submission = parseWithZod(form, { schema: EmailSchema })
+  // A bot filled the hidden field: answer as usual, send nothing.
+  if (isHoneypotFilled(form)) return { result: submission.reply({ resetForm: true }), sent: true }
   if (submission.status !== 'success') return data({ result: submission.reply(), sent: false }, { status: 400 })
   const outcome = await requestPasswordReset({
     email: submission.value.email,
@@ -54,6 +58,7 @@ export default function ForgotPassword({ actionData }: Route.ComponentProps) {
       )}
       {form.errors?.length ? <FormAlert>{form.errors.join(' ')}</FormAlert> : null}
       <Form method="post" {...getFormProps(form)} className="space-y-4">
+        <HoneypotField />
         <Field label="Email address" errors={fields.email.errors} inputProps={{ ...getInputProps(fields.email, { type: 'email' }), autoComplete: 'email' }} />
         <SubmitButton>Send the link</SubmitButton>
       </Form>
