@@ -41,9 +41,10 @@ type ActionResult = { intent: string; ok: boolean; message?: string; fieldErrors
 
 export async function action(args: Route.ActionArgs) {
   const { request } = args
+  // Nobody outside the page's audience gets as far as reading the form.
+  await requireAnyPermission(request, ['user.invite', 'user.manage'])
   const submission = parseWithZod(await request.formData(), { schema: MemberAccountsSchema })
   if (submission.status !== 'success') {
-    await requireAnyPermission(request, ['user.invite', 'user.manage'])
     const errors = Object.fromEntries(Object.entries(submission.reply().error ?? {}).filter((entry): entry is [string, string[]] => entry[1] !== null))
     return data<ActionResult>({ intent: String(submission.payload.intent ?? ''), ok: false, fieldErrors: errors }, { status: 400 })
   }
@@ -93,7 +94,7 @@ export async function action(args: Route.ActionArgs) {
         actor: { id: user.id, grants: user.grants },
         audit: auditContextFor(args, { id: user.id, name: user.displayName }),
       })
-      return outcome.ok ? result(true, 'Roles updated. They were signed out, so the change applies at once.') : result(false, outcome.message, 403)
+      return outcome.ok ? result(true, 'Roles updated. They were signed out, so the change applies at once.') : result(false, outcome.message, outcome.status)
     }
     case 'revoke-everyone': {
       const user = await requirePermission(request, 'session.revoke.all')

@@ -111,7 +111,7 @@ export async function setAccountStatus(input: { userId: string; status: UserStat
   return true
 }
 
-export type RoleChangeOutcome = { ok: true } | { ok: false; message: string }
+export type RoleChangeOutcome = { ok: true } | { ok: false; status: 400 | 403 | 404; message: string }
 
 /** Gives or takes one role. A privilege change ends the member's sessions, so the next page is signed in afresh. */
 export async function changeRole(input: {
@@ -122,10 +122,10 @@ export async function changeRole(input: {
   actor: { id: string; grants: Grants }
   audit: AuditContext
 }): Promise<RoleChangeOutcome> {
-  if (!mayGrantRole(input.actor.grants, input.role)) return { ok: false, message: 'You cannot give or take that role.' }
-  if (input.userId === input.actor.id && !input.grant) return { ok: false, message: 'You cannot take a role away from yourself.' }
+  if (!mayGrantRole(input.actor.grants, input.role)) return { ok: false, status: 403, message: 'You cannot give or take that role.' }
+  if (input.userId === input.actor.id && !input.grant) return { ok: false, status: 400, message: 'You cannot take a role away from yourself.' }
   const target = await findTarget(input.userId)
-  if (!target) return { ok: false, message: 'There is no such account.' }
+  if (!target) return { ok: false, status: 404, message: 'There is no such account.' }
   await db().transaction().execute(async (trx) => {
     if (input.grant) {
       await trx

@@ -1,0 +1,293 @@
+import { randomBytes, randomUUID } from 'node:crypto'
+import { pathToFileURL } from 'node:url'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type * as ServerEntry from '#server/main.ts'
+import { BrowserSession, type Page } from '#tests/setup/browser-session.ts'
+import { serverBundle, startTestServer, type TestServer } from '#tests/setup/test-server.ts'
+
+/**
+ * The access matrix (identity issue, point 8): every route module of the
+ * production build, and what each demo role and an anonymous visitor get
+ * from it. A route in the build that is missing here fails the test, and so
+ * does an entry here for a route that no longer exists: no page is ever left
+ * unprotected by accident. Needs `npm run build` after app changes.
+ *
+ * When you add a route, add its row: the URL to ask for, the outcome of a GET
+ * for each role, and for a route with an action, a POST with a harmless body
+ * (one that changes nothing even when it is allowed) and its outcome per role.
+ */
+
+const ROLES = ['anonymous', 'musician', 'section leader', 'librarian', 'director', 'admin', 'super admin'] as const
+type Role = (typeof ROLES)[number]
+type SignedInRole = Exclude<Role, 'anonymous'>
+
+const ACCOUNTS: Record<SignedInRole, string> = {
+  musician: 'musician@example.org',
+  'section leader': 'leader@example.org',
+  librarian: 'librarian@example.org',
+  director: 'director@example.org',
+  admin: 'admin@example.org',
+  'super admin': 'superadmin@example.org',
+}
+
+/** A status the page answers with; 'login': 302 to /login?redirectTo=<the URL asked for>; or a redirect elsewhere. */
+type Outcome = number | 'login' | { redirect: string }
+type Expected = Record<Role, Outcome>
+
+/** A form POST and what it gets; it is sent only as the roles listed. */
+type Probe = {
+  form: Record<string, string>
+  expect: Partial<Expected>
+  /** The POST ends the session (logout): send it from a session of its own, not the shared one. */
+  ownSession?: true
+}
+
+type Entry = {
+  /** The URL a GET (and POST) is sent to; it must match the route's pattern. */
+  url: string
+  get: Expected
+  /**
+   * Routes with an action only. The first probe goes to every role with a
+   * body that changes nothing even where it is allowed; further probes send
+   * real requests, but only as roles that must be refused them (or where
+   * they cannot change anything), so no allowed mutation ever runs.
+   */
+  post?: [Probe & { expect: Expected }, ...Probe[]]
+}
+
+const to = (path: string): Outcome => ({ redirect: path })
+const roles = (outcomeOf: (role: Role) => Outcome): Expected =>
+  Object.fromEntries(ROLES.map((role) => [role, outcomeOf(role)])) as Expected
+/** The same for everyone, signed in or not. */
+const everyone = (outcome: Outcome) => roles(() => outcome)
+/** Any signed-in user; anonymous visitors are sent to sign in. */
+const signedIn = (outcome: Outcome = 200) => roles((role) => (role === 'anonymous' ? 'login' : outcome))
+/** Only these roles; other signed-in users get 403, anonymous visitors are sent to sign in. */
+const only = (allowed: readonly SignedInRole[], outcome: Outcome = 200) =>
+  roles((role) => (role === 'anonymous' ? 'login' : (allowed as readonly Role[]).includes(role) ? outcome : 403))
+/** Sign-in pages: for visitors; a signed-in user is sent on to the portal. */
+const visitorsOnly = (outcome: Outcome = 200) => roles((role) => (role === 'anonymous' ? outcome : to('/portal')))
+/** Refused: anonymous visitors are sent to sign in, these signed-in roles get 403; `allowed` adds roles with their outcome. */
+const refused = (forbidden: readonly SignedInRole[], allowed: Partial<Record<SignedInRole, Outcome>> = {}): Partial<Expected> => ({
+  anonymous: 'login',
+  ...Object.fromEntries(forbidden.map((role) => [role, 403])),
+  ...allowed,
+})
+
+// Who holds what (db/migrations/0006_identity.ts): the library needs music.view.all
+// (librarian and up); /admin any admin-area permission (the director has
+// user.invite and reports.view); /admin/members user.invite or user.manage
+// (the director invites); the outbox outbox.view (admins).
+const LIBRARY = ['librarian', 'director', 'admin', 'super admin'] as const
+const ADMIN_AREA = ['director', 'admin', 'super admin'] as const
+const MEMBER_ACCOUNTS = ['director', 'admin', 'super admin'] as const
+const OUTBOX = ['admin', 'super admin'] as const
+
+const unknownToken = randomBytes(24).toString('base64url')
+const unknownMessageId = randomUUID()
+const unknownUserId = randomUUID()
+const BELOW_ADMIN_AREA = ['musician', 'section leader', 'librarian'] as const
+const BELOW_ADMIN = ['musician', 'section leader', 'librarian', 'director'] as const
+
+const MATRIX: Record<string, Entry> = {
+  // Public website.
+  'routes/_public': { url: '/', get: everyone(200) },
+  'routes/_public._index': { url: '/', get: everyone(200) },
+  'routes/_public.$slug': { url: '/about', get: everyone(200) },
+  'routes/_public.$': { url: '/no-such-page/anywhere', get: everyone(404) },
+
+  // Signing in and out.
+  'routes/_public.login': {
+    url: '/login',
+    get: visitorsOnly(),
+    // An empty form is refused (400) and changes nothing; a signed-in user is sent on.
+    post: [{ form: {}, expect: visitorsOnly(400) }],
+  },
+  'routes/_public.login.two-factor': {
+    // Without a pending sign-in (password already checked) there is nothing to
+    // confirm: back to /login; a signed-in user is sent on to the portal (the
+    // page sits under /login, whose loader does that).
+    url: '/login/two-factor',
+    get: roles((role) => (role === 'anonymous' ? to('/login') : to('/portal'))),
+    post: [{ form: {}, expect: everyone(to('/login')) }],
+  },
+  'routes/_public.forgot-password': {
+    url: '/forgot-password',
+    get: visitorsOnly(),
+    post: [{ form: {}, expect: visitorsOnly(400) }],
+  },
+  'routes/_public.reset-password': {
+    // Without a token: the "this link no longer works" page, for anyone.
+    url: '/reset-password',
+    get: everyone(200),
+    post: [{ form: {}, expect: everyone(400) }],
+  },
+  'routes/_public.invite.$token': {
+    // An unknown token: the "this invitation no longer works" page, for anyone.
+    url: `/invite/${unknownToken}`,
+    get: everyone(200),
+    post: [{ form: {}, expect: everyone(400) }],
+  },
+  'routes/logout': {
+    // Signing out is a POST; a GET only goes home.
+    url: '/logout',
+    get: everyone(to('/')),
+    post: [{ form: {}, expect: everyone(to('/')), ownSession: true }],
+  },
+
+  // Own account.
+  'routes/settings': { url: '/settings', get: signedIn(to('/settings/security')) },
+  'routes/settings._index': { url: '/settings', get: signedIn(to('/settings/security')) },
+  'routes/settings.security': {
+    url: '/settings/security',
+    get: signedIn(),
+    post: [{ form: { intent: 'no-such-intent' }, expect: signedIn(400) }],
+  },
+
+  // Members' portal.
+  'routes/portal': { url: '/portal', get: signedIn() },
+  'routes/portal._index': { url: '/portal', get: signedIn() },
+
+  // Music library.
+  'routes/library': { url: '/library', get: only(LIBRARY) },
+  'routes/library._index': { url: '/library', get: only(LIBRARY) },
+
+  // Administration.
+  'routes/admin': { url: '/admin', get: only(ADMIN_AREA) },
+  'routes/admin._index': { url: '/admin', get: only(ADMIN_AREA) },
+  'routes/admin.members': {
+    url: '/admin/members',
+    get: only(MEMBER_ACCOUNTS),
+    post: [
+      // An empty form: 403 for those who may not use the page, 400 (nothing to do) for those who may.
+      { form: {}, expect: only(MEMBER_ACCOUNTS, 400) },
+      // Each form of the page, valid, from those who may not send it (user.invite:
+      // director and up; user.manage and role.assign: admin and up;
+      // session.revoke.all: super admin only). Admins get the accounts forms
+      // for an account that does not exist: reached, and nothing to change.
+      { form: { intent: 'invite', email: 'new.player@example.org', displayName: 'New Player', role: 'musician' }, expect: refused(BELOW_ADMIN_AREA) },
+      { form: { intent: 'revoke-sessions', userId: unknownUserId }, expect: refused(BELOW_ADMIN, { admin: 404, 'super admin': 404 }) },
+      { form: { intent: 'force-reset', userId: unknownUserId }, expect: refused(BELOW_ADMIN, { admin: 404, 'super admin': 404 }) },
+      { form: { intent: 'set-status', userId: unknownUserId, status: 'disabled' }, expect: refused(BELOW_ADMIN, { admin: 400, 'super admin': 400 }) },
+      // Giving an admin role needs role.assign.admin: an admin is refused, a super admin gets as far as the (unknown) account.
+      { form: { intent: 'grant-role', userId: unknownUserId, role: 'admin' }, expect: refused(BELOW_ADMIN, { admin: 403, 'super admin': 404 }) },
+      { form: { intent: 'revoke-role', userId: unknownUserId, role: 'musician' }, expect: refused(BELOW_ADMIN, { admin: 404, 'super admin': 404 }) },
+      { form: { intent: 'revoke-everyone' }, expect: refused([...BELOW_ADMIN, 'admin']) },
+    ],
+  },
+  'routes/admin.outbox._index': { url: '/admin/outbox', get: only(OUTBOX) },
+  // A message that does not exist: 404 for those allowed in, 403 for everyone else.
+  'routes/admin.outbox.$messageId': { url: `/admin/outbox/${unknownMessageId}`, get: only(OUTBOX, 404) },
+}
+
+/** Whether a URL is one the route pattern answers ("/admin/outbox/:messageId", "/*"). */
+function matchesPattern(pattern: string, url: string): boolean {
+  const path = new URL(url, 'http://band.invalid').pathname
+  const source = pattern
+    .split('/')
+    .map((segment) => (segment === '*' ? '.*' : segment.startsWith(':') ? '[^/]+' : segment.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')))
+    .join('/')
+  return new RegExp(`^${source}/?$`).test(path)
+}
+
+/** A POST to an index route names the index (`?index`), or it goes to the parent layout. */
+function postUrl(id: string, url: string): string {
+  return /(^|\.)_index$/.test(id) ? `${url}${url.includes('?') ? '&' : '?'}index` : url
+}
+
+function loginRedirectFor(url: string): string {
+  return `/login?${new URLSearchParams({ redirectTo: url })}`
+}
+
+function describeOutcome(outcome: Outcome, url: string): string {
+  if (outcome === 'login') return `302 → ${loginRedirectFor(url)}`
+  if (typeof outcome === 'number') return String(outcome)
+  return `302 → ${outcome.redirect}`
+}
+
+function describeAnswer(answer: Page): string {
+  return answer.location ? `${answer.status} → ${answer.location}` : String(answer.status)
+}
+
+function meets(answer: Page, outcome: Outcome, url: string): boolean {
+  if (typeof outcome === 'number') return answer.status === outcome
+  const location = outcome === 'login' ? loginRedirectFor(url) : outcome.redirect
+  return answer.status === 302 && answer.location === location
+}
+
+describe('the access matrix', () => {
+  let server: TestServer
+  let routes: { id: string; pattern: string; hasAction: boolean }[]
+  /** One browser per role, signed in once; the anonymous one never signs in. */
+  const browsers = new Map<Role, BrowserSession>()
+
+  beforeAll(async () => {
+    server = await startTestServer({ env: { RATE_LIMIT_POINTS: '100000' } })
+    const entry = (await import(pathToFileURL(serverBundle).href)) as typeof ServerEntry
+    routes = await entry.listRoutes()
+    browsers.set('anonymous', new BrowserSession(server.url))
+    for (const [role, email] of Object.entries(ACCOUNTS) as [SignedInRole, string][]) {
+      const browser = new BrowserSession(server.url)
+      await browser.signIn(email)
+      browsers.set(role, browser)
+    }
+  }, 120_000)
+  afterAll(() => server?.stop())
+
+  /** A browser of its own for a POST that ends the session, so the shared one stays signed in. */
+  async function ownBrowser(role: Role): Promise<BrowserSession> {
+    const browser = new BrowserSession(server.url)
+    if (role !== 'anonymous') await browser.signIn(ACCOUNTS[role])
+    return browser
+  }
+
+  it('has a row for every route of the build, and none for routes that are gone', () => {
+    expect(routes.length).toBeGreaterThan(0)
+    const problems: string[] = []
+    const built = new Set(routes.map((route) => route.id))
+    for (const route of routes) {
+      const entry = MATRIX[route.id]
+      if (!entry) {
+        problems.push(`route ${route.id} (${route.pattern}) is not in the access matrix: add it to MATRIX with who may open it`)
+        continue
+      }
+      if (!matchesPattern(route.pattern, entry.url)) problems.push(`route ${route.id}: the matrix URL ${entry.url} does not match its pattern ${route.pattern}`)
+      if (route.hasAction && !entry.post) problems.push(`route ${route.id} (${route.pattern}) has an action but no POST row in the matrix`)
+      if (!route.hasAction && entry.post) problems.push(`route ${route.id} (${route.pattern}) has no action, but the matrix has a POST row for it`)
+    }
+    for (const id of Object.keys(MATRIX)) {
+      if (!built.has(id)) problems.push(`the access matrix lists ${id}, which is not a route of the build (renamed or removed?)`)
+    }
+    expect(problems, problems.join('\n')).toEqual([])
+  })
+
+  it.each(ROLES)('gives %s what the matrix says, for every GET and POST', async (role) => {
+    const mismatches: string[] = []
+    const browser = browsers.get(role)
+    if (!browser) throw new Error(`no browser for ${role}`)
+    for (const route of routes) {
+      const entry = MATRIX[route.id]
+      if (!entry) continue // reported by the test above
+
+      const got = await browser.get(entry.url)
+      const expected = entry.get[role]
+      if (!meets(got, expected, entry.url)) {
+        mismatches.push(`${route.id}: GET ${entry.url} as ${role}: expected ${describeOutcome(expected, entry.url)}, got ${describeAnswer(got)}`)
+      }
+
+      if (!route.hasAction) continue
+      const url = postUrl(route.id, entry.url)
+      for (const probe of entry.post ?? []) {
+        const expectedPost = probe.expect[role]
+        if (expectedPost === undefined) continue
+        const poster = probe.ownSession ? await ownBrowser(role) : browser
+        const posted = await poster.post(url, probe.form)
+        if (!meets(posted, expectedPost, url)) {
+          const body = new URLSearchParams(probe.form).toString() || '(empty body)'
+          mismatches.push(`${route.id}: POST ${url} ${body} as ${role}: expected ${describeOutcome(expectedPost, url)}, got ${describeAnswer(posted)}`)
+        }
+      }
+    }
+    expect(mismatches, `${mismatches.length} mismatch(es) for ${role}:\n${mismatches.join('\n')}`).toEqual([])
+  })
+})
