@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs'
 import { defineConfig } from '@playwright/test'
+import type { E2eOptions } from './tests/e2e/fixtures.ts'
 
 // Playwright cannot download its own browser here: we drive the system
 // Chromium (apt-get install chromium), or the one named in the environment.
@@ -13,8 +14,10 @@ if (!existsSync(chromium)) {
 
 const port = Number(process.env.E2E_PORT ?? 3210)
 const baseURL = `http://127.0.0.1:${port}`
+// Where tests/e2e/serve.ts shows the mail the app sent (see fixtures.ts `mailTo`).
+const mailPort = Number(process.env.E2E_MAIL_PORT ?? 3211)
 
-export default defineConfig({
+export default defineConfig<E2eOptions>({
   testDir: 'tests/e2e',
   testMatch: '**/*.test.ts',
   fullyParallel: true,
@@ -25,6 +28,7 @@ export default defineConfig({
   timeout: 30_000,
   use: {
     baseURL,
+    mailboxURL: `http://127.0.0.1:${mailPort}/messages`,
     trace: 'retain-on-failure',
     launchOptions: {
       executablePath: chromium,
@@ -50,6 +54,6 @@ export default defineConfig({
     reuseExistingServer: false,
     stdout: 'pipe',
     gracefulShutdown: { signal: 'SIGTERM', timeout: 15_000 },
-    env: { E2E_PORT: String(port) },
+    env: { E2E_PORT: String(port), E2E_MAIL_PORT: String(mailPort) },
   },
 })

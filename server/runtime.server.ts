@@ -35,3 +35,17 @@ export function runtime(): Runtime {
 export function db(): DatabaseHandle['db'] {
   return runtime().database.db
 }
+
+/**
+ * A value made once per running app (cookies signed with its secret, rate
+ * limiters on its Redis, caches of its database), so a second app started in
+ * the same process (tests do) never sees the first one's.
+ */
+export function perRuntime<T>(make: (current: Runtime) => T): () => T {
+  const made = new WeakMap<Runtime, T>()
+  return () => {
+    const current = runtime()
+    if (!made.has(current)) made.set(current, make(current))
+    return made.get(current) as T
+  }
+}

@@ -11,6 +11,8 @@ import { tooManyAttempts } from './_public.login.tsx'
 
 export const meta: Route.MetaFunction = () => [{ title: 'Forgot your password?' }]
 
+export { retryAfterHeaders as headers } from '#app/modules/identity/throttle-headers.ts'
+
 export async function loader({ request }: Route.LoaderArgs) {
   await requireAnonymous(request)
   return null

@@ -12,6 +12,8 @@ import { tooManyAttempts } from './_public.login.tsx'
 
 export const meta: Route.MetaFunction = () => [{ title: 'Accept your invitation' }]
 
+export { retryAfterHeaders as headers } from '#app/modules/identity/throttle-headers.ts'
+
 export async function loader({ params }: Route.LoaderArgs) {
   const invitation = await findUsableInvitation(params.token)
   return { invitation: invitation ? { email: invitation.email, displayName: invitation.display_name } : null }

@@ -10,6 +10,8 @@ import type { Route } from './+types/_public.login'
 
 export const meta: Route.MetaFunction = () => [{ title: 'Sign in' }]
 
+export { retryAfterHeaders as headers } from '#app/modules/identity/throttle-headers.ts'
+
 export async function loader({ request }: Route.LoaderArgs) {
   const redirectTo = safeRedirectPath(new URL(request.url).searchParams.get('redirectTo'))
   await requireAnonymous(request, redirectTo)

@@ -4,6 +4,7 @@ import { Field, FormAlert, SubmitButton } from '#app/components/forms.tsx'
 import {
   changeRole,
   forcePasswordReset,
+  mayActOn,
   listAccounts,
   revokeEveryonesSessions,
   revokeSessionsOf,
@@ -69,17 +70,20 @@ export async function action(args: Route.ActionArgs) {
     }
     case 'revoke-sessions': {
       const user = await requirePermission(request, 'user.manage')
+      if (!(await mayActOn(user.grants, value.userId))) return result(false, 'Only a super admin can do that to an admin account.', 403)
       const ended = await revokeSessionsOf({ userId: value.userId, audit: auditContextFor(args, { id: user.id, name: user.displayName }) })
       return ended === null ? result(false, 'There is no such account.', 404) : result(true, `${ended} session(s) ended.`)
     }
     case 'force-reset': {
       const user = await requirePermission(request, 'user.manage')
+      if (!(await mayActOn(user.grants, value.userId))) return result(false, 'Only a super admin can do that to an admin account.', 403)
       const done = await forcePasswordReset({ userId: value.userId, audit: auditContextFor(args, { id: user.id, name: user.displayName }) })
       return done ? result(true, 'They are signed out and must choose a new password before signing in.') : result(false, 'There is no such account.', 404)
     }
     case 'set-status': {
       const user = await requirePermission(request, 'user.manage')
       if (value.userId === user.id) return result(false, 'You cannot change the status of your own account.')
+      if (!(await mayActOn(user.grants, value.userId))) return result(false, 'Only a super admin can do that to an admin account.', 403)
       const done = await setAccountStatus({ userId: value.userId, status: value.status, audit: auditContextFor(args, { id: user.id, name: user.displayName }) })
       return done ? result(true, `The account is now ${value.status}.`) : result(false, 'Nothing changed.')
     }
@@ -156,12 +160,12 @@ export default function MemberAccounts({ loaderData, actionData }: Route.Compone
               </p>
               {can(grants, 'user.manage') && account.id !== loaderData.me ? (
                 <div className="mt-3 flex flex-wrap gap-2">
-                  <AccountAction intent="revoke-sessions" userId={account.id} label={`Sign out ${account.display_name} everywhere`} text="Sign out everywhere" />
-                  <AccountAction intent="force-reset" userId={account.id} label={`Make ${account.display_name} choose a new password`} text="Force password reset" />
+                  <AccountAction intent="revoke-sessions" userId={account.id} label={account.display_name} text="Sign out everywhere" />
+                  <AccountAction intent="force-reset" userId={account.id} label={account.display_name} text="Force password reset" />
                   {account.status === 'active' ? (
-                    <AccountAction intent="set-status" userId={account.id} extra={{ status: 'disabled' }} label={`Disable the account of ${account.display_name}`} text="Disable account" />
+                    <AccountAction intent="set-status" userId={account.id} extra={{ status: 'disabled' }} label={account.display_name} text="Disable account" />
                   ) : (
-                    <AccountAction intent="set-status" userId={account.id} extra={{ status: 'active' }} label={`Enable the account of ${account.display_name}`} text="Enable account" />
+                    <AccountAction intent="set-status" userId={account.id} extra={{ status: 'active' }} label={account.display_name} text="Enable account" />
                   )}
                 </div>
               ) : null}
@@ -211,8 +215,9 @@ function AccountAction({ intent, userId, label, text, extra = {} }: { intent: st
       {Object.entries(extra).map(([name, value]) => (
         <input key={name} type="hidden" name={name} value={value} />
       ))}
-      <button type="submit" aria-label={label} className="rounded border border-stone-400 px-3 py-1 text-sm hover:bg-stone-100">
+      <button type="submit" className="rounded border border-stone-400 px-3 py-1 text-sm hover:bg-stone-100">
         {text}
+        <span className="sr-only">: {label}</span>
       </button>
     </Form>
   )
@@ -223,22 +228,36 @@ function RoleAndSection({ idPrefix, sections, errors }: { idPrefix: string; sect
     <>
       <div className="space-y-1">
         <label htmlFor={`${idPrefix}-role`} className="block font-medium">Role</label>
-        <select id={`${idPrefix}-role`} name="role" defaultValue="musician" className="block rounded border border-stone-400 bg-white px-3 py-2">
+        <select
+          id={`${idPrefix}-role`}
+          name="role"
+          defaultValue="musician"
+          aria-invalid={errors.role ? true : undefined}
+          aria-describedby={errors.role ? `${idPrefix}-role-error` : undefined}
+          className="block rounded border border-stone-400 bg-white px-3 py-2"
+        >
           {Object.entries(roleLabels).reverse().map(([value, label]) => (
             <option key={value} value={value}>{label}</option>
           ))}
         </select>
-        {errors.role ? <p className="text-sm text-red-800">{errors.role.join(' ')}</p> : null}
+        {errors.role ? <p id={`${idPrefix}-role-error`} className="text-sm text-red-800">{errors.role.join(' ')}</p> : null}
       </div>
       <div className="space-y-1">
         <label htmlFor={`${idPrefix}-section`} className="block font-medium">Section (for section leaders)</label>
-        <select id={`${idPrefix}-section`} name="sectionId" defaultValue="" className="block rounded border border-stone-400 bg-white px-3 py-2">
+        <select
+          id={`${idPrefix}-section`}
+          name="sectionId"
+          defaultValue=""
+          aria-invalid={errors.sectionId ? true : undefined}
+          aria-describedby={errors.sectionId ? `${idPrefix}-section-error` : undefined}
+          className="block rounded border border-stone-400 bg-white px-3 py-2"
+        >
           <option value="">No section</option>
           {sections.map((section) => (
             <option key={section.id} value={section.id}>{section.name}</option>
           ))}
         </select>
-        {errors.sectionId ? <p className="text-sm text-red-800">{errors.sectionId.join(' ')}</p> : null}
+        {errors.sectionId ? <p id={`${idPrefix}-section-error`} className="text-sm text-red-800">{errors.sectionId.join(' ')}</p> : null}
       </div>
     </>
   )

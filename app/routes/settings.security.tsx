@@ -80,8 +80,8 @@ export async function action(args: Route.ActionArgs) {
     }
     case 'sign-out-session': {
       if (value.sessionId === user.sessionId) return failed('sessionId', 'To end this session, use Sign out.')
-      await revokeOwnSession({ userId: user.id, sessionId: value.sessionId, audit })
-      return done('That device is signed out.')
+      const ended = await revokeOwnSession({ userId: user.id, sessionId: value.sessionId, audit })
+      return ended ? done('That device is signed out.') : failed('sessionId', 'That session had already ended.')
     }
     case 'sign-out-others': {
       const ended = await revokeOtherOwnSessions({ userId: user.id, keepSessionId: user.sessionId, audit })

@@ -1,4 +1,4 @@
-import { expect, test } from './fixtures.ts'
+import { demoAccounts, demoPassword, expect, expectPath, submitSignIn, test } from './fixtures.ts'
 
 test('the home page shows the demo band, its concerts and news', async ({ page, visit }) => {
   await visit('/')
@@ -20,7 +20,7 @@ test('the skip link takes keyboard users to the content', async ({ page, visit }
   await expect(page.locator('main#main')).toBeFocused()
 })
 
-test('the main navigation leads to CMS pages and the members area', async ({ page, visit, checkAccessibility }) => {
+test('the main navigation leads to CMS pages and the members area, behind sign-in', async ({ page, visit, checkAccessibility }) => {
   await visit('/')
   await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'About' }).click()
   await expect(page).toHaveURL(/\/about$/)
@@ -28,20 +28,43 @@ test('the main navigation leads to CMS pages and the members area', async ({ pag
   await checkAccessibility()
 
   await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Members' }).click()
-  await expect(page).toHaveURL(/\/portal$/)
-  await expect(page.getByRole('heading', { level: 1, name: "Members' portal" })).toBeVisible()
+  await expectPath(page, '/login')
+  await expect(page.getByRole('heading', { level: 1, name: 'Sign in' })).toBeVisible()
   await checkAccessibility()
 })
 
+// On a client-side navigation the loader is called at the data URL
+// (/portal.data); the way back after signing in must be the page itself.
+test('with JavaScript, signing in after being sent to /login goes on to the page asked for', async ({ page, visit }) => {
+  await visit('/')
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Members' }).click()
+  await expectPath(page, '/login')
+  await submitSignIn(page, { email: demoAccounts.musician.email, password: demoPassword })
+  await expectPath(page, '/portal')
+  await expect(page.getByRole('heading', { level: 1, name: "Members' portal" })).toBeVisible()
+})
+
+test('anonymous visitors asking for a members-only page are sent to sign in', async ({ page, visit }) => {
+  for (const path of ['/portal', '/library', '/admin', '/admin/members', '/settings/security']) {
+    await visit(path)
+    await expectPath(page, '/login')
+    expect(new URL(page.url()).searchParams.get('redirectTo'), `where ${path} sends back to`).toBe(path)
+    await expect(page.getByRole('heading', { level: 1, name: 'Sign in' })).toBeVisible()
+  }
+})
+
+// The admin account may see all three areas.
 for (const [path, heading] of [
   ['/portal', "Members' portal"],
   ['/library', 'Music library'],
   ['/admin', 'Administration'],
 ] as const) {
-  test(`${path} has its own layout`, async ({ page, visit }) => {
+  test(`${path} has its own layout`, async ({ page, login, visit }) => {
+    await login('admin')
     await visit(path)
     await expect(page.getByRole('heading', { level: 1, name: heading })).toBeVisible()
     await expect(page.getByRole('main')).toHaveCount(1)
+    await expect(page.getByRole('banner').getByText(demoAccounts.admin.displayName)).toBeVisible()
     await expect(page.getByText('Coming soon.')).toBeVisible()
   })
 }

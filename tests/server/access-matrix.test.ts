@@ -103,12 +103,11 @@ const MATRIX: Record<string, Entry> = {
     // An empty form is refused (400) and changes nothing; a signed-in user is sent on.
     post: [{ form: {}, expect: visitorsOnly(400) }],
   },
-  'routes/_public.login.two-factor': {
+  'routes/_public.login_.two-factor': {
     // Without a pending sign-in (password already checked) there is nothing to
-    // confirm: back to /login; a signed-in user is sent on to the portal (the
-    // page sits under /login, whose loader does that).
+    // confirm: back to /login (which sends a signed-in user on to the portal).
     url: '/login/two-factor',
-    get: roles((role) => (role === 'anonymous' ? to('/login') : to('/portal'))),
+    get: everyone(to('/login')),
     post: [{ form: {}, expect: everyone(to('/login')) }],
   },
   'routes/_public.forgot-password': {

@@ -31,22 +31,36 @@ export type PostOptions = {
 
 type Cookie = { value: string; expires: number | null }
 
+export type BrowserOptions = {
+  /**
+   * Sent as X-Forwarded-For, which the server believes only when it runs with
+   * TRUST_PROXY=1: it lets one test file act as several clients.
+   */
+  ip?: string
+  userAgent?: string
+  /** The site's origin as the browser sees it (PUBLIC_URL when set); the server's address by default. */
+  origin?: string
+  /** `__Host-band_session` when the site is served over HTTPS. */
+  sessionCookie?: string
+  /** Sent with every request, e.g. the X-Forwarded-* headers a TLS-terminating proxy adds. */
+  headers?: Record<string, string>
+}
+
 export class BrowserSession {
   readonly baseUrl: string
   readonly origin: string
+  readonly sessionCookie: string
   private readonly jar = new Map<string, Cookie>()
   private readonly extraHeaders: Record<string, string>
 
-  /**
-   * `ip` is sent as X-Forwarded-For, which the server believes only when it
-   * runs with TRUST_PROXY=1: it lets one test file act as several clients.
-   */
-  constructor(baseUrl: string, options: { ip?: string; userAgent?: string } = {}) {
+  constructor(baseUrl: string, options: BrowserOptions = {}) {
     this.baseUrl = baseUrl
-    this.origin = new URL(baseUrl).origin
+    this.origin = options.origin ?? new URL(baseUrl).origin
+    this.sessionCookie = options.sessionCookie ?? 'band_session'
     this.extraHeaders = {
       'user-agent': options.userAgent ?? 'Mozilla/5.0 (X11; Linux x86_64) Firefox/140.0',
       ...(options.ip ? { 'x-forwarded-for': options.ip } : {}),
+      ...options.headers,
     }
   }
 
@@ -76,7 +90,7 @@ export class BrowserSession {
   /** Signs in with a password only; throws with the server's answer when that does not end in /portal. */
   async signIn(email: string, password = DEMO_PASSWORD): Promise<Page> {
     const page = await this.login(email, password)
-    if (page.status !== 302 || page.location !== '/portal' || !this.cookie('band_session')) {
+    if (page.status !== 302 || page.location !== '/portal' || !this.cookie(this.sessionCookie)) {
       throw new Error(`signing in as ${email} failed: ${page.status} → ${page.location ?? '(no Location)'} ${page.errors.join(' ')}`)
     }
     return page

@@ -3,7 +3,7 @@ import { recordAudit, type AuditContext } from '#app/modules/audit/audit.server.
 import type { RoleName, UserStatus } from '#db/types.ts'
 import { db } from '#server/runtime.server.ts'
 import { mayGrantRole } from './invitations.server.ts'
-import type { Grants } from './permissions.ts'
+import { can, type Grants } from './permissions.ts'
 import { deleteAllSessions, deleteUserSessions } from './sessions.server.ts'
 
 /**
@@ -55,6 +55,22 @@ type Target = { id: string; display_name: string; email: string; status: UserSta
 
 async function findTarget(userId: string): Promise<Target | undefined> {
   return db().selectFrom('users').select(['id', 'display_name', 'email', 'status']).where('id', '=', userId).executeTakeFirst()
+}
+
+/**
+ * Acting on an admin's account (signing them out, disabling, forcing a reset)
+ * takes the same right as giving admin roles: an admin cannot lock out the
+ * super admin.
+ */
+export async function mayActOn(actor: Grants, userId: string): Promise<boolean> {
+  if (can(actor, 'role.assign.admin')) return true
+  const adminGrant = await db()
+    .selectFrom('user_roles')
+    .select('user_id')
+    .where('user_id', '=', userId)
+    .where('role_name', 'in', ['admin', 'super_admin'])
+    .executeTakeFirst()
+  return !adminGrant
 }
 
 export async function revokeSessionsOf(input: { userId: string; audit: AuditContext }): Promise<number | null> {

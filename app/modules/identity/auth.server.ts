@@ -2,7 +2,7 @@ import { createCookie, data, redirect, type RouterContextProvider } from 'react-
 import type { AuditContext } from '#app/modules/audit/audit.server.ts'
 import { requestInfoContext } from '#app/context.ts'
 import { getSettings } from '#app/modules/settings/queries.server.ts'
-import { db, runtime } from '#server/runtime.server.ts'
+import { db, perRuntime, runtime } from '#server/runtime.server.ts'
 import { can, canAny, type Grants } from './permissions.ts'
 import { loadGrants } from './permissions.server.ts'
 import { createSession, findSession, SESSION_ABSOLUTE_MS } from './sessions.server.ts'
@@ -24,24 +24,18 @@ export type CurrentUser = {
   mustSetUpMfa: boolean
 }
 
-function secureCookies(): boolean {
-  return runtime().config.publicUrl?.startsWith('https:') ?? false
-}
-
-let sessionCookie: ReturnType<typeof createCookie> | undefined
 /** `__Host-` + Secure when the site is served over HTTPS (ASVS 3.3). */
-export function getSessionCookie() {
-  const secure = secureCookies()
-  sessionCookie ??= createCookie(secure ? '__Host-band_session' : 'band_session', {
+export const getSessionCookie = perRuntime(({ config, sessionSecret }) => {
+  const secure = config.publicUrl?.startsWith('https:') ?? false
+  return createCookie(secure ? '__Host-band_session' : 'band_session', {
     httpOnly: true,
     sameSite: 'lax',
     secure,
     path: '/',
     maxAge: SESSION_ABSOLUTE_MS / 1000,
-    secrets: [runtime().sessionSecret],
+    secrets: [sessionSecret],
   })
-  return sessionCookie
-}
+})
 
 const known = new WeakMap<Request, Promise<CurrentUser | null>>()
 
@@ -89,10 +83,7 @@ async function mustSetUpMfa(userId: string, grants: Grants): Promise<boolean> {
 export async function requireUser(request: Request): Promise<CurrentUser> {
   const user = await getCurrentUser(request)
   const url = new URL(request.url)
-  if (!user) {
-    const back = `${url.pathname}${url.search}`
-    throw redirect(`/login?${new URLSearchParams({ redirectTo: back })}`)
-  }
+  if (!user) throw redirect(`/login?${new URLSearchParams({ redirectTo: pageAddress(url) })}`)
   if (user.mustSetUpMfa && url.pathname !== '/settings/security' && !url.pathname.startsWith('/settings/security.')) {
     throw redirect('/settings/security?setup-mfa')
   }
@@ -116,6 +107,19 @@ export async function requireSectionPermission(request: Request, permission: str
   const user = await requireUser(request)
   if (!can(user.grants, permission, sectionId)) refuse(request, user, `${permission} @ ${sectionId}`)
   return user
+}
+
+/**
+ * The page a request is for. With JavaScript on, loaders are called at
+ * "/portal.data?_routes=…" (React Router's data requests): after signing in
+ * the member must land on /portal, not on that data.
+ */
+function pageAddress(url: URL): string {
+  const pathname = url.pathname === '/_root.data' ? '/' : url.pathname.replace(/\.data$/, '')
+  const search = new URLSearchParams(url.search)
+  search.delete('_routes')
+  const query = search.toString()
+  return query ? `${pathname}?${query}` : pathname
 }
 
 /** Pages for signed-out visitors only (the login form): signed-in users go on. */

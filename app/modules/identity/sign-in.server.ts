@@ -1,6 +1,6 @@
 import { createCookie } from 'react-router'
 import { recordAudit, type AuditContext } from '#app/modules/audit/audit.server.ts'
-import { db, runtime } from '#server/runtime.server.ts'
+import { db, perRuntime } from '#server/runtime.server.ts'
 import { getSessionCookie } from './auth.server.ts'
 import { createSession, deleteSession } from './sessions.server.ts'
 
@@ -42,19 +42,17 @@ export async function signOut(input: { sessionId: string; userId: string; audit:
  * Between the password and the second factor: who passed the password, for
  * five minutes, in a signed cookie. It grants nothing but the code form.
  */
-let pendingCookie: ReturnType<typeof createCookie> | undefined
-export function pendingSecondFactorCookie() {
-  const secure = runtime().config.publicUrl?.startsWith('https:') ?? false
-  pendingCookie ??= createCookie(secure ? '__Host-band_2fa' : 'band_2fa', {
+export const pendingSecondFactorCookie = perRuntime(({ config, sessionSecret }) => {
+  const secure = config.publicUrl?.startsWith('https:') ?? false
+  return createCookie(secure ? '__Host-band_2fa' : 'band_2fa', {
     httpOnly: true,
     sameSite: 'lax',
     secure,
     path: '/',
     maxAge: 5 * 60,
-    secrets: [runtime().sessionSecret],
+    secrets: [sessionSecret],
   })
-  return pendingCookie
-}
+})
 
 export type PendingSecondFactor = { userId: string; displayName: string; redirectTo: string; expiresAt: number }
 

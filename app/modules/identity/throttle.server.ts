@@ -1,6 +1,6 @@
 import { RateLimiterRes } from 'rate-limiter-flexible'
 import { createLimiter, type Limiter } from '#server/rate-limit.ts'
-import { runtime } from '#server/runtime.server.ts'
+import { perRuntime } from '#server/runtime.server.ts'
 
 /**
  * Stricter limits for the doors attackers knock on (ASVS 6.3.1): sign-in,
@@ -21,21 +21,22 @@ const settings: Record<Door, { perIp: number; perAccount: number; windowSeconds:
   invite: { perIp: 20, perAccount: 10, windowSeconds: 60 * 60 },
 }
 
-const limiters = new Map<Door, Limiters>()
+const allLimiters = perRuntime(({ cache }) => {
+  const made = new Map<Door, Limiters>()
+  for (const [door, { perIp, perAccount, windowSeconds }] of Object.entries(settings) as [Door, (typeof settings)[Door]][]) {
+    made.set(door, {
+      perIp: createLimiter(cache.redis, { keyPrefix: `rl:${door}:ip`, points: perIp, durationSeconds: windowSeconds }),
+      perAccount: createLimiter(cache.redis, { keyPrefix: `rl:${door}:account`, points: perAccount, durationSeconds: windowSeconds }),
+      // How often this account was locked out today: each lock-out lasts twice as long as the last.
+      lockouts: createLimiter(cache.redis, { keyPrefix: `rl:${door}:lockouts`, points: 1_000, durationSeconds: 24 * 60 * 60 }),
+    })
+  }
+  return made
+})
 
 function limitersFor(door: Door): Limiters {
-  let found = limiters.get(door)
-  if (!found) {
-    const redis = runtime().cache.redis
-    const { perIp, perAccount, windowSeconds } = settings[door]
-    found = {
-      perIp: createLimiter(redis, { keyPrefix: `rl:${door}:ip`, points: perIp, durationSeconds: windowSeconds }),
-      perAccount: createLimiter(redis, { keyPrefix: `rl:${door}:account`, points: perAccount, durationSeconds: windowSeconds }),
-      // How often this account was locked out today: each lock-out lasts twice as long as the last.
-      lockouts: createLimiter(redis, { keyPrefix: `rl:${door}:lockouts`, points: 1_000, durationSeconds: 24 * 60 * 60 }),
-    }
-    limiters.set(door, found)
-  }
+  const found = allLimiters().get(door)
+  if (!found) throw new Error(`No limiters for ${door}`)
   return found
 }
 

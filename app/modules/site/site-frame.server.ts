@@ -1,5 +1,5 @@
 import { getBandProfile } from '#app/modules/settings/band-profile.server.ts'
-import { db } from '#server/runtime.server.ts'
+import { db, perRuntime } from '#server/runtime.server.ts'
 import { listNavigationPages } from './queries.server.ts'
 
 /**
@@ -16,24 +16,27 @@ type SiteFrame = {
   navigation: Awaited<ReturnType<typeof listNavigationPages>>
 }
 
-let cached: { value: Promise<SiteFrame>; expiresAt: number } | undefined
+const store = perRuntime((): { cached?: { value: Promise<SiteFrame>; expiresAt: number } } => ({}))
 
 export function getSiteFrame(): Promise<SiteFrame> {
   const now = Date.now()
+  const holder = store()
+  let cached = holder.cached
   if (!cached || cached.expiresAt <= now) {
     const value = Promise.all([getBandProfile(db()), listNavigationPages(db())]).then(([band, navigation]) => ({
       band,
       navigation,
     }))
     cached = { value, expiresAt: now + freshForMs }
+    holder.cached = cached
     // A failed read (database away) is not kept: the next request tries again.
     value.catch(() => {
-      if (cached?.value === value) cached = undefined
+      if (holder.cached?.value === value) holder.cached = undefined
     })
   }
   return cached.value
 }
 
 export function forgetSiteFrame(): void {
-  cached = undefined
+  store().cached = undefined
 }

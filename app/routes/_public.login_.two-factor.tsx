@@ -10,10 +10,12 @@ import { completeSignIn, pendingSecondFactorCookie, readPendingSecondFactor } fr
 import { checkAttempt, recordFailure, recordSuccess } from '#app/modules/identity/throttle.server.ts'
 import { verifyTotpCode } from '#app/modules/identity/totp.server.ts'
 import { db, runtime } from '#server/runtime.server.ts'
-import type { Route } from './+types/_public.login.two-factor'
+import type { Route } from './+types/_public.login_.two-factor'
 import { tooManyAttempts } from './_public.login.tsx'
 
 export const meta: Route.MetaFunction = () => [{ title: 'Two-step sign-in' }]
+
+export { retryAfterHeaders as headers } from '#app/modules/identity/throttle-headers.ts'
 
 export async function loader({ request }: Route.LoaderArgs) {
   if (!(await readPendingSecondFactor(request))) throw redirect(href('/login'))
@@ -32,7 +34,7 @@ export async function action(args: Route.ActionArgs) {
   const verdict = await checkAttempt('two-factor', keys)
   if (!verdict.allowed) {
     return data(
-      { result: submission.reply({ resetForm: true, formErrors: [tooManyAttempts(verdict.retryAfterSeconds)] }) },
+      { result: submission.reply({ hideFields: ['code'], formErrors: [tooManyAttempts(verdict.retryAfterSeconds)] }) },
       { status: 429, headers: { 'Retry-After': String(verdict.retryAfterSeconds) } },
     )
   }
@@ -53,7 +55,7 @@ export async function action(args: Route.ActionArgs) {
       details: { method: method === 'password+totp' ? 'totp' : 'recovery code' },
     })
     return data(
-      { result: submission.reply({ resetForm: true, formErrors: ['That code is not valid, or it was already used. Please try the current code.'] }) },
+      { result: submission.reply({ hideFields: ['code'], formErrors: ['That code is not valid, or it was already used. Please try the current code.'] }) },
       { status: 400 },
     )
   }

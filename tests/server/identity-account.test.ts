@@ -1,0 +1,234 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { DatabaseHandle } from '#db/client.server.ts'
+import { verifyAuditChain } from '#app/modules/audit/audit.server.ts'
+import { generateTotpCode } from '#app/modules/identity/totp.server.ts'
+import { BrowserSession, DEMO_PASSWORD, htmlToText, type Page } from '#tests/setup/browser-session.ts'
+import { auditRowsSince, openServerDatabase, rowsLeaking } from '#tests/setup/server-database.ts'
+import { startTestSmtpServer, type TestSmtpServer } from '#tests/setup/smtp-server.ts'
+import { startTestServer, type TestServer } from '#tests/setup/test-server.ts'
+
+// A member's own account at /settings/security (devices, password, email,
+// turning two-step sign-in off) on a site served over HTTPS behind a
+// TLS-terminating proxy (PUBLIC_URL, TRUST_PROXY=1), so the production cookie
+// and header rules apply.
+
+const PUBLIC_URL = 'https://band.example.org'
+const SESSION_COOKIE = '__Host-band_session'
+const GENERIC_ERROR = 'That email address and password do not match an account we know.'
+const WRONG_CURRENT = 'That is not your current password.'
+const NEW_PASSWORD = 'lantern harbour cello autumn'
+const PHONE = 'Mozilla/5.0 (Linux; Android 14; Pixel 7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/140.0 Mobile Safari/537.36'
+const LAPTOP = 'Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:140.0) Gecko/20100101 Firefox/140.0'
+
+let smtp: TestSmtpServer
+let server: TestServer
+let database: DatabaseHandle | undefined
+
+beforeAll(async () => {
+  smtp = await startTestSmtpServer()
+  server = await startTestServer({ env: { RATE_LIMIT_POINTS: '100000', SMTP_URL: smtp.url, PUBLIC_URL, TRUST_PROXY: '1' } })
+  database = await openServerDatabase(server)
+}, 120_000)
+afterAll(async () => {
+  await database?.close()
+  await server?.stop()
+  await smtp?.stop()
+})
+
+// What the proxy in front adds to every request it passes on. A real proxy
+// also passes `Host: band.example.org`; fetch cannot set Host, so the port is
+// named here, or the router would take the test server's port for the site's.
+const PROXY_HEADERS = { 'x-forwarded-proto': 'https', 'x-forwarded-host': `${new URL(PUBLIC_URL).host}:443`, 'x-forwarded-for': '203.0.113.50' }
+const newBrowser = (userAgent = LAPTOP) =>
+  new BrowserSession(server.url, { origin: PUBLIC_URL, sessionCookie: SESSION_COOKIE, userAgent, headers: PROXY_HEADERS })
+async function signedIn(email: string, options: { password?: string; userAgent?: string } = {}) {
+  const browser = newBrowser(options.userAgent)
+  await browser.signIn(email, options.password)
+  return browser
+}
+const settings = (browser: BrowserSession, fields: Record<string, string>) => browser.post('/settings/security', fields)
+
+/** The other devices listed on /settings/security: what each is called and its session id. */
+function otherDevices(page: Page): { device: string; sessionId: string }[] {
+  return [...page.html.matchAll(/name="sessionId" value="([0-9a-f-]{36})"[\s\S]*?<span class="sr-only">([\s\S]*?)<\/span>/g)].map((match) => ({
+    sessionId: match[1] ?? '',
+    device: htmlToText(match[2] ?? ''),
+  }))
+}
+
+describe('on HTTPS (PUBLIC_URL)', () => {
+  it('sets a __Host- session cookie: Secure, HttpOnly, SameSite=Lax, Path=/, no Domain', async () => {
+    const browser = newBrowser()
+    const answer = await browser.login('musician@example.org')
+    expect(answer.status).toBe(302)
+    const cookie = answer.headers.getSetCookie().find((line) => line.startsWith(`${SESSION_COOKIE}=`)) ?? ''
+    const attributes = cookie.split(';').slice(1).map((part) => part.trim().split('=')[0]?.toLowerCase())
+    expect(attributes).toEqual(expect.arrayContaining(['secure', 'httponly', 'samesite', 'path']))
+    expect(attributes).not.toContain('domain')
+    expect(cookie).toMatch(/; Path=\/(;|$)/)
+    expect(cookie).toMatch(/; SameSite=Lax/)
+    // The plain name is not used at all.
+    expect(browser.cookie('band_session')).toBeUndefined()
+    const portal = await browser.get('/portal')
+    expect(portal.status).toBe(200)
+    expect(portal.headers.get('strict-transport-security')).toMatch(/max-age=\d{8,}/)
+  })
+
+  it('checks Origin against PUBLIC_URL, not the address the request came to', async () => {
+    const browser = newBrowser()
+    const page = await browser.post('/login', { email: 'musician@example.org', password: DEMO_PASSWORD }, { origin: new URL(server.url).origin })
+    expect(page.status).toBe(403)
+    expect(browser.cookie(SESSION_COOKIE)).toBeUndefined()
+  })
+
+  it('uses the __Host- cookie for the two-step sign-in in progress too', async () => {
+    const browser = await signedIn('librarian@example.org')
+    const started = await settings(browser, { intent: 'start-mfa', currentPassword: DEMO_PASSWORD })
+    const key = htmlToText(/Key: <code[^>]*>([^<]+)<\/code>/.exec(started.html)?.[1] ?? '')
+    expect((await settings(browser, { intent: 'confirm-mfa', code: generateTotpCode(key) })).status).toBe(200)
+    const next = newBrowser()
+    const answer = await next.login('librarian@example.org')
+    expect(answer.location).toBe('/login/two-factor')
+    const pending = answer.headers.getSetCookie().find((line) => line.startsWith('__Host-band_2fa=')) ?? ''
+    expect(pending).toMatch(/; Secure/)
+    expect(pending).toMatch(/; HttpOnly/)
+  })
+})
+
+describe('devices signed in', () => {
+  it('lists each device, signs one out, then every other one', async () => {
+    const phone = await signedIn('leader@example.org', { userAgent: PHONE })
+    const tablet = await signedIn('leader@example.org', { userAgent: PHONE })
+    const laptop = await signedIn('leader@example.org', { userAgent: LAPTOP })
+    const page = await laptop.get('/settings/security')
+    expect(page.status).toBe(200)
+    expect(page.text).toContain('Firefox on Windows (this device)')
+    // The client's address as the proxy reported it.
+    expect(page.text).toContain('from 203.0.113.50')
+    const others = otherDevices(page)
+    expect(others.map((other) => other.device)).toEqual(['Chrome on Android', 'Chrome on Android'])
+
+    const [first] = others
+    const one = await settings(laptop, { intent: 'sign-out-session', sessionId: first?.sessionId ?? '' })
+    expect(one.status).toBe(200)
+    expect(one.text).toContain('That device is signed out.')
+    // Newest first: the tablet signed in after the phone.
+    expect(await tablet.isSignedIn()).toBe(false)
+    expect(await phone.isSignedIn()).toBe(true)
+    expect(await laptop.isSignedIn()).toBe(true)
+
+    const rest = await settings(laptop, { intent: 'sign-out-others' })
+    expect(rest.status).toBe(200)
+    expect(rest.text).toContain('One other device was signed out.')
+    expect(await phone.isSignedIn()).toBe(false)
+    expect(await laptop.isSignedIn()).toBe(true)
+  })
+
+  it('cannot sign out someone else’s session', async () => {
+    const directorHere = await signedIn('director@example.org')
+    const directorThere = await signedIn('director@example.org', { userAgent: PHONE })
+    const victim = otherDevices(await directorHere.get('/settings/security'))[0]?.sessionId ?? ''
+    expect(victim).toMatch(/^[0-9a-f-]{36}$/)
+    const musician = await signedIn('musician@example.org')
+    await settings(musician, { intent: 'sign-out-session', sessionId: victim })
+    expect(await directorThere.isSignedIn()).toBe(true)
+  })
+
+  it('will not end the current session from the device list (that is Sign out)', async () => {
+    const browser = await signedIn('leader@example.org')
+    // The current session's id is not on the page; a made-up one changes nothing either.
+    const page = await settings(browser, { intent: 'sign-out-session', sessionId: '00000000-0000-4000-8000-000000000000' })
+    expect(page.status).toBe(400)
+    expect(page.text).toContain('That session had already ended.')
+    expect(await browser.isSignedIn()).toBe(true)
+  })
+})
+
+describe('changing the password', () => {
+  it('asks for the current password and a good new one; other devices are signed out; the member is told', async () => {
+    const other = await signedIn('leader@example.org', { userAgent: PHONE })
+    const browser = await signedIn('leader@example.org')
+    const wrong = await settings(browser, { intent: 'change-password', currentPassword: 'not-the-current-one', newPassword: NEW_PASSWORD, confirmPassword: NEW_PASSWORD })
+    expect(wrong.status).toBe(400)
+    expect(wrong.errors).toContain(WRONG_CURRENT)
+    const common = await settings(browser, { intent: 'change-password', currentPassword: DEMO_PASSWORD, newPassword: 'password1234', confirmPassword: 'password1234' })
+    expect(common.status).toBe(400)
+    expect(common.errors).toContain('This password is on a list of common passwords. Please choose another.')
+    const personal = await settings(browser, { intent: 'change-password', currentPassword: DEMO_PASSWORD, newPassword: 'lee leader plays clarinet', confirmPassword: 'lee leader plays clarinet' })
+    expect(personal.status).toBe(400)
+    expect(personal.errors).toContain('Please do not use your name or email address in your password.')
+    expect(await other.isSignedIn()).toBe(true)
+
+    const since = smtp.messages.length
+    const changed = await settings(browser, { intent: 'change-password', currentPassword: DEMO_PASSWORD, newPassword: NEW_PASSWORD, confirmPassword: NEW_PASSWORD })
+    expect(changed.status).toBe(200)
+    expect(changed.text).toContain('Your password is changed. Every other device was signed out.')
+    expect(await other.isSignedIn()).toBe(false)
+    expect(await browser.isSignedIn()).toBe(true)
+    expect((await smtp.waitForMail('leader@example.org', { since })).subject).toContain('your password was changed')
+
+    expect((await newBrowser().login('leader@example.org', DEMO_PASSWORD)).errors).toEqual([GENERIC_ERROR])
+    await signedIn('leader@example.org', { password: NEW_PASSWORD })
+  })
+})
+
+describe('changing the email address', () => {
+  it('asks for the current password, refuses a taken address, and tells the old address', async () => {
+    const browser = await signedIn('director@example.org')
+    const wrong = await settings(browser, { intent: 'change-email', newEmail: 'dana@example.net', currentPassword: 'not-the-current-one' })
+    expect(wrong.status).toBe(400)
+    expect(wrong.errors).toContain(WRONG_CURRENT)
+    const taken = await settings(browser, { intent: 'change-email', newEmail: 'Admin@Example.org', currentPassword: DEMO_PASSWORD })
+    expect(taken.status).toBe(400)
+    expect(taken.errors).toContain('Another account already uses that email address.')
+
+    const since = smtp.messages.length
+    const changed = await settings(browser, { intent: 'change-email', newEmail: 'dana@example.net', currentPassword: DEMO_PASSWORD })
+    expect(changed.status).toBe(200)
+    expect(changed.text).toContain('Your email address is now dana@example.net.')
+    const notice = await smtp.waitForMail('director@example.org', { since })
+    expect(notice.text).toContain('dana@example.net')
+
+    expect((await newBrowser().login('director@example.org')).errors).toEqual([GENERIC_ERROR])
+    await signedIn('dana@example.net')
+  })
+})
+
+describe('turning two-step sign-in off', () => {
+  it('asks for the current password, then signs in with a password alone again', async () => {
+    const browser = await signedIn('musician@example.org')
+    const started = await settings(browser, { intent: 'start-mfa', currentPassword: DEMO_PASSWORD })
+    const key = htmlToText(/Key: <code[^>]*>([^<]+)<\/code>/.exec(started.html)?.[1] ?? '')
+    expect((await settings(browser, { intent: 'confirm-mfa', code: generateTotpCode(key) })).status).toBe(200)
+
+    const refusedCodes = await settings(browser, { intent: 'new-recovery-codes', currentPassword: 'not-the-current-one' })
+    expect(refusedCodes.status).toBe(400)
+    expect(refusedCodes.errors).toContain(WRONG_CURRENT)
+    const refused = await settings(browser, { intent: 'remove-mfa', currentPassword: 'not-the-current-one' })
+    expect(refused.status).toBe(400)
+    expect(refused.errors).toContain(WRONG_CURRENT)
+    expect((await newBrowser().login('musician@example.org')).location).toBe('/login/two-factor')
+
+    const removed = await settings(browser, { intent: 'remove-mfa', currentPassword: DEMO_PASSWORD })
+    expect(removed.status).toBe(200)
+    expect(removed.text).toContain('Two-step sign-in is off.')
+    // Notices go out after the answer, so "turned on" may still arrive late: look for "off" among them all.
+    await expect.poll(() => smtp.messages.filter((mail) => mail.to === 'musician@example.org').map((mail) => mail.subject)).toContain(
+      'Your band account: two-step sign-in was turned off',
+    )
+    expect((await newBrowser().login('musician@example.org')).location).toBe('/portal')
+  })
+})
+
+describe.runIf(process.env.DATABASE_URL)('the audit log', () => {
+  it('holds the member’s own changes, no password, and an unbroken chain', async () => {
+    if (!database) throw new Error('no database connection')
+    const rows = await auditRowsSince(database)
+    const actions = new Set(rows.map((row) => row.action))
+    for (const action of ['auth.session.revoked', 'auth.session.revoked_others', 'auth.password.changed', 'auth.email.changed', 'auth.mfa.enrolled', 'auth.mfa.removed']) {
+      expect(actions).toContain(action)
+    }
+    expect(rowsLeaking(rows, [DEMO_PASSWORD, NEW_PASSWORD, 'not-the-current-one', 'lee leader plays clarinet'])).toEqual([])
+    expect(await verifyAuditChain(database.db)).toMatchObject({ ok: true })
+  })
+})
