@@ -211,6 +211,7 @@ export default function SecuritySettings({ loaderData, actionData }: Route.Compo
         <h2 id="sessions-heading" className="text-2xl font-semibold">Where you are signed in</h2>
         {messageFor('sign-out-session')}
         {messageFor('sign-out-others')}
+        {errorsFor('sign-out-session', 'sessionId') ? <FormAlert>{errorsFor('sign-out-session', 'sessionId')?.join(' ')}</FormAlert> : null}
         <ul className="divide-y divide-stone-200 rounded border border-stone-200 bg-white">
           {loaderData.sessions.map((session) => (
             <li key={session.id} className="flex flex-wrap items-center justify-between gap-3 p-3">

@@ -40,6 +40,21 @@ export type AuditEntry = {
 }
 
 /** The prev_hash of the first row. */
+/** What an audit row says (everything but the chain's two hashes), for every reader of the log. */
+export const AUDIT_ENTRY_COLUMNS = [
+  'id',
+  'occurred_at',
+  'actor_id',
+  'actor_name',
+  'action',
+  'entity_type',
+  'entity_id',
+  'changes',
+  'ip',
+  'user_agent',
+  'request_id',
+] as const
+
 export const GENESIS_HASH = '0'.repeat(64)
 
 // Arbitrary but fixed forever: every writer of the chain must take this same
@@ -188,21 +203,7 @@ export async function verifyAuditChain(db: Db, options: { batchSize?: number } =
   for (;;) {
     let query = db
       .selectFrom('audit_log')
-      .select([
-        'id',
-        'occurred_at',
-        'actor_id',
-        'actor_name',
-        'action',
-        'entity_type',
-        'entity_id',
-        'changes',
-        'ip',
-        'user_agent',
-        'request_id',
-        'prev_hash',
-        'hash',
-      ])
+      .select([...AUDIT_ENTRY_COLUMNS, 'prev_hash', 'hash'])
       .orderBy('id')
       .limit(batchSize)
     // Keyset pagination on audit_log_id_idx: never more than one batch in memory.

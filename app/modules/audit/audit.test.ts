@@ -5,6 +5,7 @@ import type { Database } from '#db/types.ts'
 import { createTestDatabase, type TestDatabase } from '#tests/setup/database.ts'
 import { at, memberContext } from './audit-test-helpers.ts'
 import {
+  AUDIT_ENTRY_COLUMNS,
   computeAuditHash,
   ensureAuditPartitions,
   GENESIS_HASH,
@@ -22,21 +23,7 @@ beforeAll(async () => {
 })
 afterAll(() => database.drop())
 
-const rowColumns = [
-  'id',
-  'occurred_at',
-  'actor_id',
-  'actor_name',
-  'action',
-  'entity_type',
-  'entity_id',
-  'changes',
-  'ip',
-  'user_agent',
-  'request_id',
-  'prev_hash',
-  'hash',
-] as const
+const rowColumns = [...AUDIT_ENTRY_COLUMNS, 'prev_hash', 'hash'] as const
 
 function getRow(id: number) {
   return database.db.selectFrom('audit_log').select(rowColumns).where('id', '=', id).executeTakeFirstOrThrow()

@@ -1,5 +1,6 @@
 import type { Kysely, Transaction } from 'kysely'
 import type { Database } from '#db/types.ts'
+import { AUDIT_ENTRY_COLUMNS } from './audit.server.ts'
 import type { AuditChanges } from './changes.ts'
 
 type Db = Kysely<Database> | Transaction<Database>
@@ -51,19 +52,7 @@ export async function listAuditEntries(
 
   let query = db
     .selectFrom('audit_log')
-    .select([
-      'id',
-      'occurred_at',
-      'actor_id',
-      'actor_name',
-      'action',
-      'entity_type',
-      'entity_id',
-      'changes',
-      'ip',
-      'user_agent',
-      'request_id',
-    ])
+    .select(AUDIT_ENTRY_COLUMNS)
     .orderBy('occurred_at', 'desc')
     .orderBy('id', 'desc')
     // One extra row tells whether there is a next page.
