@@ -1,15 +1,9 @@
 import { formatEventDate, formatPublishedDate } from '#app/modules/site/dates.ts'
-import { listLatestPosts, listUpcomingPublicConcerts } from '#app/modules/site/queries.server.ts'
-import { db } from '#server/runtime.server.ts'
+import { getHomeListings } from '#app/modules/site/site-frame.server.ts'
 import type { Route } from './+types/_public._index'
 
 export async function loader() {
-  const now = new Date()
-  const [concerts, posts] = await Promise.all([
-    listUpcomingPublicConcerts(db(), { now, limit: 3 }),
-    listLatestPosts(db(), { now, limit: 3 }),
-  ])
-  return { concerts, posts }
+  return getHomeListings()
 }
 
 export const meta: Route.MetaFunction = ({ matches }) => {
