@@ -20,6 +20,23 @@ export default tseslint.config(
     rules: reactHooks.configs.recommended.rules,
   },
   {
+    // The layers (DESIGN.md): app/ and db/ sit below the HTTP edge and never
+    // reach up into server/; the runtime reaches them through the router
+    // context or as arguments.
+    files: ['app/**/*.{ts,tsx}', 'db/**/*.ts'],
+    ignores: ['**/*.test.{ts,tsx}'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['#server/*', '**/server/*'], message: 'app/ and db/ must not import server/ (the HTTP edge); see DESIGN.md "Layers".' },
+          ],
+        },
+      ],
+    },
+  },
+  {
     // Migrations take Kysely<any> on purpose: they must not depend on today's types.
     files: ['db/migrations/**'],
     rules: { '@typescript-eslint/no-explicit-any': 'off' },

@@ -1,10 +1,23 @@
 import { PassThrough } from 'node:stream'
 import { renderToPipeableStream } from 'react-dom/server'
-import { type EntryContext, type RouterContextProvider, ServerRouter } from 'react-router'
+import { type EntryContext, type HandleErrorFunction, type RouterContextProvider, ServerRouter } from 'react-router'
 import { NonceProvider } from './components/nonce.tsx'
-import { requestInfoContext } from './context.ts'
+import { requestInfoContext, runtimeContext } from './platform/context.ts'
+import { describeFailure } from './platform/errors.ts'
 
 export const streamTimeout = 5_000
+
+/**
+ * Every loader, action, middleware or render failure: one JSON log line with
+ * the request id, the error's name and message (and its causes'), never a
+ * stack trace. The visitor sees the error page, never the error.
+ */
+export const handleError: HandleErrorFunction = (error, { request, context }) => {
+  if (request.signal.aborted) return
+  const { logger } = context.get(runtimeContext)
+  const { requestId } = context.get(requestInfoContext)
+  logger.error({ requestId, method: request.method, path: new URL(request.url).pathname, error: describeFailure(error) }, 'request failed')
+}
 
 export default function handleRequest(
   request: Request,
@@ -17,6 +30,7 @@ export default function handleRequest(
     return new Response(null, { status: responseStatusCode, headers: responseHeaders })
   }
   const { cspNonce } = loadContext.get(requestInfoContext)
+
 
   // Our pages load their data before rendering (no streamed Suspense), so the
   // whole document is rendered first and sent in one write: much cheaper than
@@ -51,7 +65,7 @@ export default function handleRequest(
         },
         onError(error: unknown) {
           responseStatusCode = 500
-          if (shellRendered) console.error(error)
+          if (shellRendered) handleError(error, { request, params: {}, context: loadContext })
         },
       },
     )

@@ -1,22 +1,30 @@
 import type { ReactNode } from 'react'
-import { Links, Meta, Outlet, Scripts, ScrollRestoration, useRouteLoaderData } from 'react-router'
+import { data, Links, Meta, Outlet, Scripts, ScrollRestoration, useRouteLoaderData } from 'react-router'
 import type { Route } from './+types/root'
 import stylesheet from './app.css?url'
 import { describeError, GeneralErrorBoundary } from './components/error-boundary.tsx'
 import { useNonce } from './components/nonce.tsx'
 import { SiteFooter, SiteHeader } from './components/site-chrome.tsx'
-import { getCurrentUser } from './modules/identity/auth.server.ts'
+import { ToastMessage } from './components/toast.tsx'
+import { getCurrentUser, loadCurrentUser } from './modules/identity/auth.server.ts'
 import { getSiteFrame } from './modules/site/site-frame.server.ts'
+import { runtimeContext } from './platform/context.ts'
+import { rejectUnreadableForms } from './platform/form-body.server.ts'
+import { readToast } from './platform/toast.server.ts'
 
 export const links: Route.LinksFunction = () => [
   { rel: 'stylesheet', href: stylesheet },
   { rel: 'icon', href: '/favicon.svg', type: 'image/svg+xml' },
 ]
 
-export async function loader({ request }: Route.LoaderArgs) {
-  const [frame, user] = await Promise.all([getSiteFrame(), getCurrentUser(request)])
+export const middleware: Route.MiddlewareFunction[] = [rejectUnreadableForms, loadCurrentUser]
+
+export async function loader({ request, context }: Route.LoaderArgs) {
+  const runtime = context.get(runtimeContext)
+  const user = getCurrentUser({ context })
+  const [frame, { toast, headers }] = await Promise.all([getSiteFrame(runtime), readToast(runtime, request)])
   // Only what the page chrome needs: a name and the grants `can()` reads to hide what is not allowed.
-  return { ...frame, user: user ? { displayName: user.displayName, grants: user.grants } : null }
+  return data({ ...frame, toast, user: user ? { displayName: user.displayName, grants: user.grants } : null }, { headers })
 }
 
 export const meta: Route.MetaFunction = ({ loaderData, error }) => {
@@ -26,6 +34,7 @@ export const meta: Route.MetaFunction = ({ loaderData, error }) => {
 
 export function Layout({ children }: { children: ReactNode }) {
   const nonce = useNonce()
+  const toast = useRouteLoaderData<typeof loader>('root')?.toast ?? null
   return (
     <html lang="en" className="h-full">
       <head>
@@ -42,6 +51,7 @@ export function Layout({ children }: { children: ReactNode }) {
           Skip to content
         </a>
         {children}
+        <ToastMessage toast={toast} />
         <ScrollRestoration nonce={nonce} />
         <Scripts nonce={nonce} />
       </body>

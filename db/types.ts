@@ -1,4 +1,4 @@
-import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely'
+import type { ColumnType, Generated, Insertable, Kysely, Selectable, Transaction, Updateable } from 'kysely'
 
 /**
  * The database as Kysely sees it. Keep in step with db/migrations: a column
@@ -294,7 +294,8 @@ export type AuditLogTable = {
   hash: ColumnType<string, string, never>
 }
 
-export type EmailStatus = 'stored' | 'sent' | 'failed'
+/** queued → sent, or stored (no SMTP: kept for admins), or failed after the last try. */
+export type EmailStatus = 'queued' | 'stored' | 'sent' | 'failed'
 
 /** Every email the site sends; the body holds one-time links, so only `outbox.view` may read it. */
 export type EmailOutboxTable = {
@@ -309,6 +310,28 @@ export type EmailOutboxTable = {
   attempts: Generated<number>
   created_at: CreatedAt
   sent_at: NullableTimestamp
+  last_attempt_at: NullableTimestamp
+}
+
+export type JobStatus = 'queued' | 'running' | 'done' | 'failed'
+
+/** The job queue (app/platform/jobs.server.ts); rows change only through its functions. */
+export type JobsTable = {
+  // bigint identity; both drivers read int8 as a number.
+  id: ColumnType<number, never, never>
+  name: string
+  payload: ColumnType<unknown, string | undefined, string>
+  status: ColumnType<JobStatus, JobStatus | undefined, JobStatus>
+  attempts: Generated<number>
+  max_attempts: Generated<number>
+  run_at: ColumnType<Date, Date | string | undefined, Date | string>
+  locked_until: NullableTimestamp
+  locked_by: string | null
+  last_error: string | null
+  idempotency_key: string | null
+  created_at: CreatedAt
+  updated_at: UpdatedAt
+  finished_at: NullableTimestamp
 }
 
 export type Database = {
@@ -340,6 +363,7 @@ export type Database = {
   user_roles: UserRolesTable
   audit_log: AuditLogTable
   email_outbox: EmailOutboxTable
+  jobs: JobsTable
 }
 
 export type Section = Selectable<SectionsTable>
@@ -362,3 +386,8 @@ export type Post = Selectable<PostsTable>
 export type User = Selectable<UsersTable>
 export type Session = Selectable<SessionsTable>
 export type AuditLogRow = Selectable<AuditLogTable>
+export type Job = Selectable<JobsTable>
+export type NewJob = Insertable<JobsTable>
+
+/** What query functions take: the database, or a transaction a service opened on it. */
+export type Db = Kysely<Database> | Transaction<Database>

@@ -5,10 +5,12 @@ import compression from 'compression'
 import express, { type NextFunction, type Request, type RequestHandler, type Response } from 'express'
 import helmet from 'helmet'
 import { RouterContextProvider, type ServerBuild } from 'react-router'
-import { requestInfoContext } from '#app/context.ts'
+import { requestInfoContext, runtimeContext } from '#app/platform/context.ts'
+import { wakeLocalWorkers } from '#app/platform/jobs.server.ts'
+import type { Runtime } from '#app/platform/runtime.server.ts'
+import { bodyLimitFor } from './body-limit.ts'
 import { liveness, readiness } from './health.ts'
-import { createLimiter, limitByIp } from './rate-limit.ts'
-import type { Runtime } from './runtime.server.ts'
+import { limitByIp } from './rate-limit.ts'
 import { sendStatusPage } from './status-page.ts'
 
 export type AppOptions = {
@@ -48,7 +50,7 @@ export function createApp(runtime: Runtime, options: AppOptions) {
     app.use((req, res, next) => (path.extname(req.path) ? publicFiles(req, res, next) : next()))
   }
 
-  app.use(limitByIp(createLimiter(runtime.cache.redis, {
+  app.use(limitByIp(runtime.rateLimits.get({
     keyPrefix: 'rl:ip',
     points: config.rateLimit.points,
     durationSeconds: config.rateLimit.windowSeconds,
@@ -58,23 +60,27 @@ export function createApp(runtime: Runtime, options: AppOptions) {
   app.get('/readyz', readiness(runtime))
 
   app.use(rejectMalformedUrls)
-  app.use(limitBodySize(config.maxBodyBytes))
+  app.use(limitBodySize((pathname) => bodyLimitFor(options.build, pathname, config.maxBodyBytes)))
   app.use(requireSameOrigin(runtime))
+  app.use(requireFormBody)
 
   app.all(
     '/{*path}',
     createRequestHandler({
       build: options.build,
       mode: config.isProduction ? 'production' : 'development',
-      getLoadContext: (req, res) =>
-        new RouterContextProvider(
-          new Map([
-            [
-              requestInfoContext,
-              { requestId: String(res.locals.requestId), cspNonce: String(res.locals.cspNonce), clientIp: req.ip ?? '' },
-            ],
-          ]),
-        ),
+      // What every loader, action and middleware reads: the runtime and this request.
+      getLoadContext: (req, res) => {
+        const context = new RouterContextProvider()
+        context.set(runtimeContext, runtime)
+        context.set(requestInfoContext, {
+          requestId: String(res.locals.requestId),
+          cspNonce: String(res.locals.cspNonce),
+          clientIp: req.ip ?? '',
+          userAgent: req.get('user-agent') ?? null,
+        })
+        return context
+      },
     }),
   )
 
@@ -100,6 +106,8 @@ function requestIdAndLogging(runtime: Runtime): RequestHandler {
     res.set('X-Request-Id', requestId)
     const started = process.hrtime.bigint()
     res.on('finish', () => {
+      // A form post may have queued work (mail) in its transaction: start it now.
+      if (req.method === 'POST') wakeLocalWorkers()
       const durationMs = Number(process.hrtime.bigint() - started) / 1e6
       const entry = {
         requestId,
@@ -166,12 +174,14 @@ function rejectMalformedUrls(req: Request, res: Response, next: NextFunction) {
 }
 
 /**
- * Refuses a body larger than the limit before reading it, by its
+ * Refuses a body larger than the route's limit before reading it, by its
  * Content-Length. Browsers always send one for forms and uploads; a chunked
  * body of unknown size gets 411 so nothing unbounded reaches the router.
  */
-function limitBodySize(maxBytes: number): RequestHandler {
-  return (req, res, next) => {
+function limitBodySize(limitFor: (pathname: string) => Promise<number>): RequestHandler {
+  return async (req, res, next) => {
+    if (['GET', 'HEAD', 'OPTIONS'].includes(req.method)) return next()
+    const maxBytes = await limitFor(req.path)
     const declared = req.get('content-length')
     if (declared === undefined && req.get('transfer-encoding')) {
       res.set('Connection', 'close')
@@ -214,6 +224,22 @@ function requireSameOrigin(runtime: Runtime): RequestHandler {
       message: 'This form was sent from another site, or your browser did not say where it came from. Please go back, reload the page and try again.',
     })
   }
+}
+
+/**
+ * Every action reads an HTML form: a body of another type (JSON, text/plain,
+ * XML) is refused with 415 here instead of failing inside the action.
+ */
+function requireFormBody(req: Request, res: Response, next: NextFunction) {
+  if (['GET', 'HEAD', 'OPTIONS'].includes(req.method)) return next()
+  const hasBody = Number(req.get('content-length') ?? 0) > 0
+  const type = req.get('content-type')?.split(';')[0]?.trim().toLowerCase()
+  if (!hasBody && !type) return next()
+  if (type === 'application/x-www-form-urlencoded' || type === 'multipart/form-data') return next()
+  sendStatusPage(req, res, 415, {
+    title: 'Not a form',
+    message: 'This address only accepts forms sent from the site’s own pages.',
+  })
 }
 
 function originOf(url: string | undefined): string | undefined {

@@ -1,11 +1,11 @@
 import { parseArgs } from 'node:util'
 import { verifyAuditChain } from '#app/modules/audit/audit.server.ts'
 import { createFirstAdmin } from '#app/modules/identity/first-admin.server.ts'
-import { type DatabaseHandle, openDatabase } from '#db/client.server.ts'
-import { lockDataDir } from '#db/data-dir-lock.server.ts'
+import { type Config, loadConfig } from '#app/platform/config.server.ts'
+import { createLogger } from '#app/platform/logger.server.ts'
+import { createRuntime, type Runtime } from '#app/platform/runtime.server.ts'
 import { migrateDown, migrateToLatest, migrationStatus } from '#db/migrate.server.ts'
 import { isDatabaseEmpty, seedDemoBand } from '#db/seed/seed.server.ts'
-import { type Config, loadConfig } from './config.ts'
 
 /**
  * Maintenance commands: `migrate` (with --down / --status), `seed`,
@@ -20,7 +20,7 @@ export async function runCommand(argv: string[], env: NodeJS.ProcessEnv = proces
   switch (command) {
     case 'migrate': {
       const { values } = parseArgs({ args: rest, options: { down: { type: 'boolean' }, status: { type: 'boolean' } } })
-      return withDatabase(config, 'a migration command', async (db) => {
+      return withRuntime(config, { migrate: false }, async ({ db }) => {
         if (values.status) {
           const { applied, pending } = await migrationStatus(db)
           return `Applied: ${applied.join(', ') || 'none'}\nPending: ${pending.join(', ') || 'none'}`
@@ -42,8 +42,7 @@ export async function runCommand(argv: string[], env: NodeJS.ProcessEnv = proces
             'If this database is meant for demo or test data, run the command again with --force.',
         )
       }
-      return withDatabase(config, 'the demo seed command', async (db) => {
-        await migrateToLatest(db)
+      return withRuntime(config, {}, async ({ db }) => {
         if (!(await isDatabaseEmpty(db))) {
           throw new CommandError('The database already holds band data; the demo band is only added to an empty database.')
         }
@@ -52,7 +51,7 @@ export async function runCommand(argv: string[], env: NodeJS.ProcessEnv = proces
       })
     }
     case 'audit:verify': {
-      const report = await withDatabase(config, 'the audit:verify command', (db) => verifyAuditChain(db))
+      const report = await withRuntime(config, {}, ({ db }) => verifyAuditChain(db))
       if (!report.ok) throw new CommandError(`Audit chain broken at row ${report.brokenAtId}: ${report.reason}`)
       return `Audit chain intact: ${report.rows} rows`
     }
@@ -63,8 +62,7 @@ export async function runCommand(argv: string[], env: NodeJS.ProcessEnv = proces
         throw new CommandError('Usage: admin:create --email you@example.org [--name "Your Name"]')
       }
       const siteOrigin = config.publicUrl ?? `http://localhost:${config.port}`
-      return withDatabase(config, 'the admin:create command', async (db) => {
-        await migrateToLatest(db)
+      return withRuntime(config, {}, async ({ db }) => {
         const result = await createFirstAdmin(db, { email, displayName: values.name?.trim() || email.split('@')[0] || email, siteOrigin })
         if (!result.ok) throw new CommandError(result.message)
         return `Super admin ${email} created. Open this link within 24 hours to choose the password (it works once):\n${result.link}`
@@ -81,22 +79,16 @@ export class CommandError extends Error {
   override name = 'CommandError'
 }
 
-async function withDatabase<T>(
-  config: Config,
-  purpose: string,
-  work: (db: DatabaseHandle['db']) => Promise<T>,
-): Promise<T> {
-  const lock = config.database.kind === 'pglite' ? await lockDataDir(config.dataDir, purpose) : undefined
+/**
+ * A command's runtime: the same `createRuntime` as the web server (so the same
+ * DATA_DIR lock refuses it while the server runs), quiet unless something is
+ * wrong, closed when the command ends.
+ */
+async function withRuntime<T>(config: Config, options: { migrate?: boolean }, work: (runtime: Runtime) => Promise<T>): Promise<T> {
+  const runtime = await createRuntime(config, 'command', { ...options, logger: createLogger({ logLevel: config.logLevel === 'silent' ? 'silent' : 'warn' }) })
   try {
-    const database = await openDatabase(
-      config.database.kind === 'postgres' ? { ...config.database, poolMax: 2 } : config.database,
-    )
-    try {
-      return await work(database.db)
-    } finally {
-      await database.close()
-    }
+    return await work(runtime)
   } finally {
-    await lock?.release()
+    await runtime.close()
   }
 }

@@ -1,5 +1,5 @@
 import type { Request, Response } from 'express'
-import type { Runtime } from './runtime.server.ts'
+import type { Runtime } from '#app/platform/runtime.server.ts'
 
 type CheckResult = { status: 'ok' | 'degraded' | 'fail'; [detail: string]: unknown }
 

@@ -1,6 +1,11 @@
-// Production entry: `node server/index.ts [serve | migrate | seed …]`.
+// Production entry: `node server/index.ts [serve | worker | migrate | seed …]`.
 // Runs the Vite-built server bundle; Node 24 strips the types of this file.
 import './check-node.js'
+
+// The production build is production mode (nonce-only CSP, no stack traces),
+// whatever the shell says; development mode is `npm run dev` only. Set
+// before the bundle loads, since React picks its build from it at import.
+process.env.NODE_ENV = 'production'
 import type * as ServerEntry from './main.ts'
 import { runProcess } from './process.ts'
 

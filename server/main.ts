@@ -1,20 +1,17 @@
+import { createServer, type Server } from 'node:http'
 import path from 'node:path'
 import type { RequestHandler } from 'express'
-import { data, type ServerBuild } from 'react-router'
-import { type DatabaseHandle, openDatabase } from '#db/client.server.ts'
-import { lockDataDir } from '#db/data-dir-lock.server.ts'
-import { migrateToLatest } from '#db/migrate.server.ts'
+import type { ServerBuild } from 'react-router'
 import { isDatabaseEmpty, seedDemoBand } from '#db/seed/seed.server.ts'
 import { ensureAuditPartitions } from '#app/modules/audit/audit.server.ts'
-import { createMailer } from '#app/modules/email/mailer.server.ts'
+import { loadConfig } from '#app/platform/config.server.ts'
+import { createLogger } from '#app/platform/logger.server.ts'
+import { createRuntime, type Runtime } from '#app/platform/runtime.server.ts'
+import { startBackgroundWorker } from '#app/worker.server.ts'
 import { createApp } from './app.ts'
-import { createCache } from './cache.ts'
-import { type Config, loadConfig, resolveSessionSecret } from './config.ts'
-import { createLogger, type Logger } from './logger.ts'
-import { setRuntime } from './runtime.server.ts'
-import { createStorage } from './storage.ts'
 
 export { runCommand } from './cli.ts'
+export { runWorkerProcess } from './worker.ts'
 
 type StartOptions = {
   /** Development: Vite's middleware and its live server build. */
@@ -22,43 +19,37 @@ type StartOptions = {
   env?: NodeJS.ProcessEnv
 }
 
-export type RunningServer = { url: string; stop(): Promise<void> }
+export type RunningServer = {
+  url: string
+  /** The server's own runtime: tests read its database through it (PGlite has one opener). */
+  runtime: Runtime
+  stop(): Promise<void>
+}
 
 /**
- * Starts the web server: configuration, the lock on DATA_DIR (embedded
- * database), database and migrations, the demo band on a new embedded
- * database, then Express. Exits with one clear message when something it
- * needs is missing.
+ * Starts the web server: configuration, the port (so a port in use says so
+ * before anything is migrated or seeded), the runtime (lock, database,
+ * migrations, services), the demo band on a new embedded database, the
+ * background worker unless RUN_WORKER=false, then Express.
  */
 export async function startServer(options: StartOptions = {}): Promise<RunningServer> {
   const config = loadConfig(options.env)
   const logger = createLogger(config)
-  const lock = config.database.kind === 'pglite'
-    ? await lockDataDir(config.dataDir, 'the band web server', (error) => {
-        logger.fatal({ err: error }, 'Lost the lock on the data directory; stopping to protect the database')
-        process.exit(1)
-      })
-    : undefined
-  let database: DatabaseHandle
-  let sessionSecret: string
+  const server = createServer((_req, res) => {
+    res.writeHead(503, { 'Content-Type': 'text/plain; charset=utf-8', 'Retry-After': '5' }).end('The band site is starting. Try again in a moment.\n')
+  })
+  await listen(server, config.port, config.host)
+
+  let runtime: Runtime
   try {
-    sessionSecret = resolveSessionSecret(config)
-    database = await openAndPrepareDatabase(config, logger)
+    runtime = await createRuntime(config, 'web', { logger })
+    await addDemoBandToNewEmbeddedDatabase(runtime)
+    await ensureAuditPartitions(runtime.db)
   } catch (error) {
-    await lock?.release()
+    await new Promise<void>((resolve) => server.close(() => resolve()))
     throw error
   }
-  const cache = createCache({ redisUrl: config.redisUrl, keyPrefix: config.redisKeyPrefix, logger })
-  const storage = createStorage(config.storage)
-  const mailer = createMailer({ smtpUrl: config.smtpUrl, from: config.mailFrom, logger })
-  await ensureAuditPartitions(database.db)
-  // Next months' audit partitions must exist before their first row arrives.
-  const partitionTimer = setInterval(() => {
-    ensureAuditPartitions(database.db).catch((error: unknown) => logger.error({ err: error }, 'could not create audit partitions'))
-  }, 12 * 60 * 60 * 1000)
-  partitionTimer.unref()
-  const runtime = { config, database, cache, storage, mailer, logger, sessionSecret }
-  setRuntime(runtime)
+  const worker = config.runWorkerInWeb ? await startBackgroundWorker(runtime) : undefined
 
   // Production imports the route build once; dev asks Vite each time for fresh code.
   const productionBuild = options.dev ? undefined : import('virtual:react-router/server-build')
@@ -67,16 +58,16 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     clientDirectory: path.resolve('build/client'),
     devMiddleware: options.dev?.middleware,
   })
+  server.removeAllListeners('request')
+  server.on('request', app)
 
-  const server = app.listen(config.port, config.host)
-  await new Promise<void>((resolve, reject) => {
-    server.once('listening', resolve)
-    server.once('error', reject)
-  })
   const address = server.address()
   const port = typeof address === 'object' && address ? address.port : config.port
   const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`
-  logger.info({ url, database: database.description, cache: cache.mode, storage: storage.kind }, 'band platform is listening')
+  logger.info(
+    { url, database: runtime.database.description, cache: runtime.cache.mode, storage: runtime.storage.kind, worker: Boolean(worker) },
+    'band platform is listening',
+  )
 
   let stopping: Promise<void> | undefined
   const stop = () => {
@@ -87,53 +78,43 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
       const timer = setTimeout(() => server.closeAllConnections(), config.shutdownTimeoutMs)
       await closed
       clearTimeout(timer)
-      clearInterval(partitionTimer)
-      setRuntime(undefined)
-      await cache.close()
-      await mailer.close()
-      await database.close()
-      await lock?.release()
+      await worker?.stop()
+      await runtime.close()
       logger.info('stopped')
     })()
     return stopping
   }
-  return { url, stop }
+  return { url, runtime, stop }
 }
 
-async function openAndPrepareDatabase(config: Config, logger: Logger): Promise<DatabaseHandle> {
-  const database = await openDatabase(config.database, {
-    // A page whose database is away gets the friendly 503 page (root
-    // ErrorBoundary) instead of a 500; the pool reconnects on its own.
-    unavailable: () => data({ reason: 'database-unavailable' }, { status: 503, statusText: 'Service Unavailable' }),
-    onPoolError: (error) => logger.warn({ err: error }, 'a database connection was lost'),
+export class PortInUseError extends Error {
+  constructor(host: string, port: number) {
+    super(`Port ${port} on ${host} is already in use: another program (perhaps another copy of the band site) is listening there. Stop it, or choose another port with PORT=…`)
+    this.name = 'PortInUseError'
+  }
+}
+
+function listen(server: Server, port: number, host: string): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    const failed = (error: NodeJS.ErrnoException) => reject(error.code === 'EADDRINUSE' ? new PortInUseError(host, port) : error)
+    server.once('error', failed)
+    server.listen(port, host, () => {
+      server.off('error', failed)
+      resolve()
+    })
   })
-  try {
-    await database.ping(10_000)
-  } catch (error) {
-    await database.close().catch(() => {})
-    throw new StartupError(
-      `Cannot reach the database (${database.description}). Check DATABASE_URL and that PostgreSQL is running.`,
-      error,
-    )
-  }
-  const { applied } = await migrateToLatest(database.db)
-  if (applied.length > 0) logger.info({ applied }, 'database migrated')
-
-  if (config.database.kind === 'pglite' && (await isDatabaseEmpty(database.db))) {
-    logger.info('new embedded database: adding the demo band')
-    const summary = await seedDemoBand(database.db, { demoPassword: config.demoPassword })
-    logger.info({ summary }, 'demo band ready')
-  }
-  return database
 }
 
-export class StartupError extends Error {
-  constructor(message: string, cause?: unknown) {
-    super(message, { cause })
-    this.name = 'StartupError'
-  }
+/**
+ * The demo band seeds itself only on the embedded default, and only into an
+ * empty database: it never lands in a real band's PostgreSQL by accident.
+ */
+async function addDemoBandToNewEmbeddedDatabase(runtime: Runtime): Promise<void> {
+  if (runtime.config.database.kind !== 'pglite' || !(await isDatabaseEmpty(runtime.db))) return
+  runtime.logger.info('new embedded database: adding the demo band')
+  const summary = await seedDemoBand(runtime.db, { demoPassword: runtime.config.demoPassword })
+  runtime.logger.info({ summary }, 'demo band ready')
 }
-
 
 /**
  * Every route module of the app with the URL pattern it answers, from the

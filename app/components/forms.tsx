@@ -1,4 +1,5 @@
 import type { InputHTMLAttributes, ReactNode } from 'react'
+import { PASSWORD_MIN_LENGTH } from '#app/modules/identity/password-limits.ts'
 
 /**
  * Form pieces that give every input a visible label, an optional hint and its
@@ -72,5 +73,35 @@ export function SubmitButton({ children, ...props }: { children: ReactNode; name
     >
       {children}
     </button>
+  )
+}
+
+/**
+ * The two fields of every "choose a password" form (invitation, reset,
+ * settings): the policy as a hint, browsers' password managers told it is new.
+ */
+export function NewPasswordFields({
+  idPrefix,
+  errors,
+  label = 'New password',
+}: {
+  idPrefix: string
+  errors: { newPassword?: string[] | null; confirmPassword?: string[] | null }
+  label?: string
+}) {
+  return (
+    <>
+      <Field
+        label={label}
+        hint={`At least ${PASSWORD_MIN_LENGTH} characters. A few unrelated words make a strong one.`}
+        errors={errors.newPassword}
+        inputProps={{ id: `${idPrefix}-new`, name: 'newPassword', type: 'password', autoComplete: 'new-password', required: true, minLength: PASSWORD_MIN_LENGTH }}
+      />
+      <Field
+        label={`${label} again`}
+        errors={errors.confirmPassword}
+        inputProps={{ id: `${idPrefix}-confirm`, name: 'confirmPassword', type: 'password', autoComplete: 'new-password', required: true }}
+      />
+    </>
   )
 }

@@ -1,12 +1,12 @@
-import { data } from 'react-router'
 import { MarkdownText } from '#app/components/markdown-text.tsx'
 import { getPublishedPage } from '#app/modules/site/queries.server.ts'
-import { db } from '#server/runtime.server.ts'
+import { runtimeContext } from '#app/platform/context.ts'
+import { notFound } from '#app/platform/errors.ts'
 import type { Route } from './+types/_public.$slug'
 
-export async function loader({ params }: Route.LoaderArgs) {
-  const page = await getPublishedPage(db(), params.slug)
-  if (!page) throw data(null, { status: 404 })
+export async function loader(args: Route.LoaderArgs) {
+  const page = await getPublishedPage(args.context.get(runtimeContext).db, args.params.slug)
+  if (!page) notFound()
   return { page }
 }
 

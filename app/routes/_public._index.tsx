@@ -1,9 +1,10 @@
 import { formatEventDate, formatPublishedDate } from '#app/modules/site/dates.ts'
 import { getHomeListings } from '#app/modules/site/site-frame.server.ts'
+import { runtimeContext } from '#app/platform/context.ts'
 import type { Route } from './+types/_public._index'
 
-export async function loader() {
-  return getHomeListings()
+export async function loader({ context }: Route.LoaderArgs) {
+  return getHomeListings(context.get(runtimeContext))
 }
 
 export const meta: Route.MetaFunction = ({ matches }) => {

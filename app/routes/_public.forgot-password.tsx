@@ -6,33 +6,35 @@ import { HoneypotField, isHoneypotFilled } from '#app/components/honeypot.tsx'
 import { auditContextFor, requireAnonymous } from '#app/modules/identity/auth.server.ts'
 import { requestPasswordReset, siteOrigin } from '#app/modules/identity/password-reset.server.ts'
 import { EmailSchema } from '#app/modules/identity/schema.ts'
+import { throttledResponse, tooManyAttempts } from '#app/modules/identity/throttled-response.ts'
+import { runtimeContext } from '#app/platform/context.ts'
 import type { Route } from './+types/_public.forgot-password'
-import { tooManyAttempts } from './_public.login.tsx'
 
 export const meta: Route.MetaFunction = () => [{ title: 'Forgot your password?' }]
 
-export { retryAfterHeaders as headers } from '#app/modules/identity/throttle-headers.ts'
+export { retryAfterHeaders as headers } from '#app/modules/identity/throttled-response.ts'
 
-export async function loader({ request }: Route.LoaderArgs) {
-  await requireAnonymous(request)
+export function loader(args: Route.LoaderArgs) {
+  requireAnonymous(args)
   return null
 }
 
 export async function action(args: Route.ActionArgs) {
+  const runtime = args.context.get(runtimeContext)
   const form = await args.request.formData()
   const submission = parseWithZod(form, { schema: EmailSchema })
   // A bot filled the hidden field: answer as usual, send nothing.
   if (isHoneypotFilled(form)) return { result: submission.reply({ resetForm: true }), sent: true }
   if (submission.status !== 'success') return data({ result: submission.reply(), sent: false }, { status: 400 })
-  const outcome = await requestPasswordReset({
+  const outcome = await requestPasswordReset(runtime.db, runtime.rateLimits, {
     email: submission.value.email,
-    siteOrigin: siteOrigin(args.request),
+    siteOrigin: siteOrigin(runtime.config, args.request),
     audit: auditContextFor(args, { id: null, name: 'Anonymous visitor' }),
   })
   if (outcome.kind === 'throttled') {
-    return data(
+    return throttledResponse(
       { result: submission.reply({ formErrors: [tooManyAttempts(outcome.retryAfterSeconds)] }), sent: false },
-      { status: 429, headers: { 'Retry-After': String(outcome.retryAfterSeconds) } },
+      outcome.retryAfterSeconds,
     )
   }
   return { result: submission.reply({ resetForm: true }), sent: true }

@@ -5,21 +5,25 @@ import { Field, FormAlert, SubmitButton } from '#app/components/forms.tsx'
 import { auditContextFor, requireAnonymous, safeRedirectPath } from '#app/modules/identity/auth.server.ts'
 import { loginAuthenticator } from '#app/modules/identity/login.server.ts'
 import { LoginSchema } from '#app/modules/identity/schema.ts'
-import { completeSignIn, pendingSecondFactorCookie } from '#app/modules/identity/sign-in.server.ts'
+import { completeSignIn, PENDING_SECOND_FACTOR_MS, pendingSecondFactorCookie, sessionCookieHeader } from '#app/modules/identity/sign-in.server.ts'
+import { throttledResponse, tooManyAttempts } from '#app/modules/identity/throttled-response.ts'
+import { runtimeContext } from '#app/platform/context.ts'
 import type { Route } from './+types/_public.login'
 
 export const meta: Route.MetaFunction = () => [{ title: 'Sign in' }]
 
-export { retryAfterHeaders as headers } from '#app/modules/identity/throttle-headers.ts'
+export { retryAfterHeaders as headers } from '#app/modules/identity/throttled-response.ts'
 
-export async function loader({ request }: Route.LoaderArgs) {
-  const redirectTo = safeRedirectPath(new URL(request.url).searchParams.get('redirectTo'))
-  await requireAnonymous(request, redirectTo)
-  return { redirectTo, passwordWasReset: new URL(request.url).searchParams.get('reset') === 'done' }
+export async function loader(args: Route.LoaderArgs) {
+  const { searchParams } = new URL(args.request.url)
+  const redirectTo = safeRedirectPath(searchParams.get('redirectTo'))
+  requireAnonymous(args, redirectTo)
+  return { redirectTo, passwordWasReset: searchParams.get('reset') === 'done' }
 }
 
 export async function action(args: Route.ActionArgs) {
   const { request } = args
+  const runtime = args.context.get(runtimeContext)
   // remix-auth reads the body itself, so we parse a clone.
   const submission = parseWithZod(await request.clone().formData(), { schema: LoginSchema })
   if (submission.status !== 'success') {
@@ -27,16 +31,16 @@ export async function action(args: Route.ActionArgs) {
   }
   const redirectTo = safeRedirectPath(submission.value.redirectTo)
   const audit = auditContextFor(args, { id: null, name: 'Anonymous visitor' })
-  const outcome = await loginAuthenticator(audit).authenticate('password', request)
+  const outcome = await loginAuthenticator(runtime.db, runtime.rateLimits, audit).authenticate('password', request)
 
   switch (outcome.kind) {
     case 'throttled':
-      return data(
+      return throttledResponse(
         {
           result: submission.reply({ hideFields: ['password'], formErrors: [tooManyAttempts(outcome.retryAfterSeconds)] }),
           retryAfterSeconds: outcome.retryAfterSeconds,
         },
-        { status: 429, headers: { 'Retry-After': String(outcome.retryAfterSeconds) } },
+        outcome.retryAfterSeconds,
       )
     case 'refused':
       return data(
@@ -60,23 +64,18 @@ export async function action(args: Route.ActionArgs) {
       )
     case 'signed-in': {
       if (outcome.needsSecondFactor) {
-        const pending = await pendingSecondFactorCookie().serialize({
+        const pending = await pendingSecondFactorCookie(runtime).serialize({
           userId: outcome.userId,
           displayName: outcome.displayName,
           redirectTo,
-          expiresAt: Date.now() + 5 * 60 * 1000,
+          expiresAt: Date.now() + PENDING_SECOND_FACTOR_MS,
         })
         throw redirect(href('/login/two-factor'), { headers: { 'Set-Cookie': pending } })
       }
-      const cookie = await completeSignIn({ userId: outcome.userId, displayName: outcome.displayName, audit, method: 'password' })
-      throw redirect(redirectTo, { headers: { 'Set-Cookie': cookie } })
+      const session = await completeSignIn(runtime.db, { userId: outcome.userId, displayName: outcome.displayName, audit, method: 'password' })
+      throw redirect(redirectTo, { headers: { 'Set-Cookie': await sessionCookieHeader(runtime, session) } })
     }
   }
-}
-
-export function tooManyAttempts(seconds: number): string {
-  const minutes = Math.ceil(seconds / 60)
-  return `Too many attempts. Please wait ${minutes === 1 ? 'a minute' : `${minutes} minutes`} and try again.`
 }
 
 export default function Login({ loaderData, actionData }: Route.ComponentProps) {

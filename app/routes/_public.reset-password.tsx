@@ -1,26 +1,28 @@
 import { parseWithZod } from '@conform-to/zod/v4'
 import { data, Form, href, Link, redirect } from 'react-router'
-import { Field, FormAlert, SubmitButton } from '#app/components/forms.tsx'
-import { auditContextFor, clearSessionCookie } from '#app/modules/identity/auth.server.ts'
-import { PASSWORD_MIN_LENGTH } from '#app/modules/identity/password-limits.ts'
+import { FormAlert, NewPasswordFields, SubmitButton } from '#app/components/forms.tsx'
+import { auditContextFor } from '#app/modules/identity/auth.server.ts'
 import { findUsableReset, resetPassword } from '#app/modules/identity/password-reset.server.ts'
 import { ResetPasswordSchema } from '#app/modules/identity/schema.ts'
+import { clearSessionCookie } from '#app/modules/identity/sign-in.server.ts'
+import { runtimeContext } from '#app/platform/context.ts'
 import type { Route } from './+types/_public.reset-password'
 
 export const meta: Route.MetaFunction = () => [{ title: 'Choose a new password' }]
 
-export async function loader({ request }: Route.LoaderArgs) {
+export async function loader({ request, context }: Route.LoaderArgs) {
   const token = new URL(request.url).searchParams.get('token') ?? ''
-  const reset = token ? await findUsableReset(token) : undefined
+  const reset = token ? await findUsableReset(context.get(runtimeContext).db, token) : undefined
   return { token, valid: Boolean(reset && reset.status !== 'disabled') }
 }
 
 export async function action(args: Route.ActionArgs) {
+  const runtime = args.context.get(runtimeContext)
   const submission = parseWithZod(await args.request.formData(), { schema: ResetPasswordSchema })
   if (submission.status !== 'success') {
     return data({ result: submission.reply({ hideFields: ['newPassword', 'confirmPassword'] }) }, { status: 400 })
   }
-  const outcome = await resetPassword({
+  const outcome = await resetPassword(runtime.db, {
     token: submission.value.token,
     newPassword: submission.value.newPassword,
     audit: auditContextFor(args, { id: null, name: 'Anonymous visitor' }),
@@ -32,7 +34,7 @@ export async function action(args: Route.ActionArgs) {
     return data({ result: submission.reply({ fieldErrors: { newPassword: [outcome.message] }, hideFields: ['newPassword', 'confirmPassword'] }) }, { status: 400 })
   }
   // Every session of the account has ended, this browser's included.
-  throw redirect(`${href('/login')}?reset=done`, { headers: { 'Set-Cookie': await clearSessionCookie() } })
+  throw redirect(`${href('/login')}?reset=done`, { headers: { 'Set-Cookie': await clearSessionCookie(runtime) } })
 }
 
 export default function ResetPassword({ loaderData, actionData }: Route.ComponentProps) {
@@ -55,13 +57,7 @@ export default function ResetPassword({ loaderData, actionData }: Route.Componen
       {formErrors.length ? <FormAlert>{formErrors.join(' ')}</FormAlert> : null}
       <Form method="post" className="space-y-4">
         <input type="hidden" name="token" value={loaderData.token} />
-        <Field
-          label="New password"
-          hint={`At least ${PASSWORD_MIN_LENGTH} characters. A few unrelated words make a strong one.`}
-          errors={errors.newPassword}
-          inputProps={{ id: 'reset-new', name: 'newPassword', type: 'password', autoComplete: 'new-password', required: true, minLength: PASSWORD_MIN_LENGTH }}
-        />
-        <Field label="New password again" errors={errors.confirmPassword} inputProps={{ id: 'reset-confirm', name: 'confirmPassword', type: 'password', autoComplete: 'new-password', required: true }} />
+        <NewPasswordFields idPrefix="reset" errors={errors} />
         <SubmitButton>Set the new password</SubmitButton>
       </Form>
       <p className="text-sm text-stone-700">Setting it signs you out everywhere; then sign in with the new password.</p>

@@ -5,8 +5,8 @@ import { ADMIN_AREA_PERMISSIONS } from '#app/modules/identity/permissions.ts'
 
 export const meta: Route.MetaFunction = () => [{ title: 'Admin' }]
 
-export async function loader({ request }: Route.LoaderArgs) {
-  await requireAnyPermission(request, ADMIN_AREA_PERMISSIONS)
+export function loader(args: Route.LoaderArgs) {
+  requireAnyPermission(args, ADMIN_AREA_PERMISSIONS)
   return null
 }
 

@@ -10,25 +10,25 @@ import {
   revokeSessionsOf,
   setAccountStatus,
 } from '#app/modules/identity/admin-accounts.server.ts'
-import { auditContextFor, requireAnyPermission, requirePermission } from '#app/modules/identity/auth.server.ts'
+import { auditContextOf, requireAnyPermission, requirePermission } from '#app/modules/identity/auth.server.ts'
 import { inviteMember } from '#app/modules/identity/invitations.server.ts'
 import { siteOrigin } from '#app/modules/identity/password-reset.server.ts'
 import { can } from '#app/modules/identity/permissions.ts'
+import { ROLES, roleLabel } from '#app/modules/identity/roles.ts'
 import { MemberAccountsSchema } from '#app/modules/identity/schema.ts'
-import { db } from '#server/runtime.server.ts'
+import { listSections } from '#app/modules/members/queries.server.ts'
+import { runtimeContext } from '#app/platform/context.ts'
 import type { Route } from './+types/admin.members'
 
 export const meta: Route.MetaFunction = () => [{ title: 'Members and accounts' }]
 
 const PAGE_SIZE = 50
 
-export async function loader({ request }: Route.LoaderArgs) {
-  const user = await requireAnyPermission(request, ['user.invite', 'user.manage'])
-  const after = new URL(request.url).searchParams.get('after') ?? undefined
-  const [accounts, sections] = await Promise.all([
-    listAccounts({ limit: PAGE_SIZE + 1, after }),
-    db().selectFrom('sections').select(['id', 'name']).orderBy('sort_order').execute(),
-  ])
+export async function loader(args: Route.LoaderArgs) {
+  const user = requireAnyPermission(args, ['user.invite', 'user.manage'])
+  const { db } = args.context.get(runtimeContext)
+  const after = new URL(args.request.url).searchParams.get('after') ?? undefined
+  const [accounts, sections] = await Promise.all([listAccounts(db, { limit: PAGE_SIZE + 1, after }), listSections(db)])
   return {
     accounts: accounts.slice(0, PAGE_SIZE),
     nextAfter: accounts.length > PAGE_SIZE ? accounts[PAGE_SIZE - 1]?.display_name : undefined,
@@ -41,10 +41,11 @@ export async function loader({ request }: Route.LoaderArgs) {
 type ActionResult = { intent: string; ok: boolean; message?: string; fieldErrors?: Record<string, string[]> }
 
 export async function action(args: Route.ActionArgs) {
-  const { request } = args
   // Nobody outside the page's audience gets as far as reading the form.
-  await requireAnyPermission(request, ['user.invite', 'user.manage'])
-  const submission = parseWithZod(await request.formData(), { schema: MemberAccountsSchema })
+  requireAnyPermission(args, ['user.invite', 'user.manage'])
+  const runtime = args.context.get(runtimeContext)
+  const { db } = runtime
+  const submission = parseWithZod(await args.request.formData(), { schema: MemberAccountsSchema })
   if (submission.status !== 'success') {
     const errors = Object.fromEntries(Object.entries(submission.reply().error ?? {}).filter((entry): entry is [string, string[]] => entry[1] !== null))
     return data<ActionResult>({ intent: String(submission.payload.intent ?? ''), ok: false, fieldErrors: errors }, { status: 400 })
@@ -54,67 +55,58 @@ export async function action(args: Route.ActionArgs) {
 
   switch (value.intent) {
     case 'invite': {
-      const user = await requirePermission(request, 'user.invite')
-      const outcome = await inviteMember({
+      const user = requirePermission(args, 'user.invite')
+      const outcome = await inviteMember(db, {
         email: value.email,
         displayName: value.displayName,
         role: value.role,
         sectionId: value.sectionId ?? null,
         inviter: { id: user.id, grants: user.grants },
-        siteOrigin: siteOrigin(request),
-        audit: auditContextFor(args, { id: user.id, name: user.displayName }),
+        siteOrigin: siteOrigin(runtime.config, args.request),
+        audit: auditContextOf(args, user),
       })
       return outcome.kind === 'sent'
         ? result(true, `Invitation sent to ${value.email}. The link works for 7 days.`)
         : data<ActionResult>({ intent: 'invite', ok: false, fieldErrors: { [outcome.field]: [outcome.message] } }, { status: 400 })
     }
     case 'revoke-sessions': {
-      const user = await requirePermission(request, 'user.manage')
-      if (!(await mayActOn(user.grants, value.userId))) return result(false, 'Only a super admin can do that to an admin account.', 403)
-      const ended = await revokeSessionsOf({ userId: value.userId, audit: auditContextFor(args, { id: user.id, name: user.displayName }) })
+      const user = requirePermission(args, 'user.manage')
+      if (!(await mayActOn(db, user.grants, value.userId))) return result(false, 'Only a super admin can do that to an admin account.', 403)
+      const ended = await revokeSessionsOf(db, { userId: value.userId, audit: auditContextOf(args, user) })
       return ended === null ? result(false, 'There is no such account.', 404) : result(true, `${ended} session(s) ended.`)
     }
     case 'force-reset': {
-      const user = await requirePermission(request, 'user.manage')
-      if (!(await mayActOn(user.grants, value.userId))) return result(false, 'Only a super admin can do that to an admin account.', 403)
-      const done = await forcePasswordReset({ userId: value.userId, audit: auditContextFor(args, { id: user.id, name: user.displayName }) })
+      const user = requirePermission(args, 'user.manage')
+      if (!(await mayActOn(db, user.grants, value.userId))) return result(false, 'Only a super admin can do that to an admin account.', 403)
+      const done = await forcePasswordReset(db, { userId: value.userId, audit: auditContextOf(args, user) })
       return done ? result(true, 'They are signed out and must choose a new password before signing in.') : result(false, 'There is no such account.', 404)
     }
     case 'set-status': {
-      const user = await requirePermission(request, 'user.manage')
+      const user = requirePermission(args, 'user.manage')
       if (value.userId === user.id) return result(false, 'You cannot change the status of your own account.')
-      if (!(await mayActOn(user.grants, value.userId))) return result(false, 'Only a super admin can do that to an admin account.', 403)
-      const done = await setAccountStatus({ userId: value.userId, status: value.status, audit: auditContextFor(args, { id: user.id, name: user.displayName }) })
+      if (!(await mayActOn(db, user.grants, value.userId))) return result(false, 'Only a super admin can do that to an admin account.', 403)
+      const done = await setAccountStatus(db, { userId: value.userId, status: value.status, audit: auditContextOf(args, user) })
       return done ? result(true, `The account is now ${value.status}.`) : result(false, 'Nothing changed.')
     }
     case 'grant-role':
     case 'revoke-role': {
-      const user = await requirePermission(request, 'role.assign')
-      const outcome = await changeRole({
+      const user = requirePermission(args, 'role.assign')
+      const outcome = await changeRole(db, {
         userId: value.userId,
         role: value.role,
         sectionId: value.role === 'section_leader' ? (value.sectionId ?? null) : null,
         grant: value.intent === 'grant-role',
         actor: { id: user.id, grants: user.grants },
-        audit: auditContextFor(args, { id: user.id, name: user.displayName }),
+        audit: auditContextOf(args, user),
       })
       return outcome.ok ? result(true, 'Roles updated. They were signed out, so the change applies at once.') : result(false, outcome.message, outcome.status)
     }
     case 'revoke-everyone': {
-      const user = await requirePermission(request, 'session.revoke.all')
-      const ended = await revokeEveryonesSessions({ keepSessionId: user.sessionId, audit: auditContextFor(args, { id: user.id, name: user.displayName }) })
+      const user = requirePermission(args, 'session.revoke.all')
+      const ended = await revokeEveryonesSessions(db, { keepSessionId: user.sessionId, audit: auditContextOf(args, user) })
       return result(true, `Everyone else is signed out (${ended} sessions).`)
     }
   }
-}
-
-const roleLabels: Record<string, string> = {
-  super_admin: 'Super admin',
-  admin: 'Admin',
-  director: 'Director',
-  section_leader: 'Section leader',
-  librarian: 'Librarian',
-  musician: 'Musician',
 }
 
 export default function MemberAccounts({ loaderData, actionData }: Route.ComponentProps) {
@@ -155,7 +147,7 @@ export default function MemberAccounts({ loaderData, actionData }: Route.Compone
               <p className="text-sm">
                 Roles:{' '}
                 {account.roles.length
-                  ? account.roles.map((role) => `${roleLabels[role.role] ?? role.role}${role.section ? ` (${role.section})` : ''}`).join(', ')
+                  ? account.roles.map((role) => `${roleLabel(role.role)}${role.section ? ` (${role.section})` : ''}`).join(', ')
                   : 'none'}
               </p>
               {can(grants, 'user.manage') && account.id !== loaderData.me ? (
@@ -236,7 +228,7 @@ function RoleAndSection({ idPrefix, sections, errors }: { idPrefix: string; sect
           aria-describedby={errors.role ? `${idPrefix}-role-error` : undefined}
           className="block rounded border border-stone-400 bg-white px-3 py-2"
         >
-          {Object.entries(roleLabels).reverse().map(([value, label]) => (
+          {[...ROLES].reverse().map(({ name: value, label }) => (
             <option key={value} value={value}>{label}</option>
           ))}
         </select>

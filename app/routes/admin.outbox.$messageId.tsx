@@ -1,15 +1,16 @@
-import { data, href, Link } from 'react-router'
+import { href, Link } from 'react-router'
 import { getOutboxMessage } from '#app/modules/email/queries.server.ts'
 import { requirePermission } from '#app/modules/identity/auth.server.ts'
-import { db } from '#server/runtime.server.ts'
+import { runtimeContext } from '#app/platform/context.ts'
+import { notFound } from '#app/platform/errors.ts'
 import type { Route } from './+types/admin.outbox.$messageId'
 
 export const meta: Route.MetaFunction = ({ loaderData }) => [{ title: loaderData ? loaderData.message.subject : 'Message' }]
 
-export async function loader({ request, params }: Route.LoaderArgs) {
-  await requirePermission(request, 'outbox.view')
-  const message = await getOutboxMessage(db(), params.messageId)
-  if (!message) throw data(null, { status: 404 })
+export async function loader(args: Route.LoaderArgs) {
+  requirePermission(args, 'outbox.view')
+  const message = await getOutboxMessage(args.context.get(runtimeContext).db, args.params.messageId)
+  if (!message) notFound('There is no such message in the outbox.')
   return { message }
 }
 

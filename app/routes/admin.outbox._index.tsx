@@ -3,23 +3,24 @@ import { getBandProfile } from '#app/modules/settings/band-profile.server.ts'
 import { listOutbox } from '#app/modules/email/queries.server.ts'
 import { requirePermission } from '#app/modules/identity/auth.server.ts'
 import { formatEventDate } from '#app/modules/site/dates.ts'
-import { db, runtime } from '#server/runtime.server.ts'
+import { runtimeContext } from '#app/platform/context.ts'
 import type { Route } from './+types/admin.outbox._index'
 
 export const meta: Route.MetaFunction = () => [{ title: 'Email outbox' }]
 
 const PAGE_SIZE = 50
 
-export async function loader({ request }: Route.LoaderArgs) {
-  await requirePermission(request, 'outbox.view')
-  const url = new URL(request.url)
+export async function loader(args: Route.LoaderArgs) {
+  requirePermission(args, 'outbox.view')
+  const runtime = args.context.get(runtimeContext)
+  const url = new URL(args.request.url)
   const beforeAt = url.searchParams.get('beforeAt')
   const beforeId = url.searchParams.get('beforeId')
   const before = beforeAt && beforeId && !Number.isNaN(Date.parse(beforeAt)) ? { createdAt: new Date(beforeAt), id: beforeId } : undefined
-  const [messages, band] = await Promise.all([listOutbox(db(), { before, limit: PAGE_SIZE + 1 }), getBandProfile(db())])
+  const [messages, band] = await Promise.all([listOutbox(runtime.db, { before, limit: PAGE_SIZE + 1 }), getBandProfile(runtime.db)])
   const last = messages[PAGE_SIZE - 1]
   return {
-    mode: runtime().mailer.mode,
+    mode: runtime.mail.mode,
     timeZone: band.timeZone,
     messages: messages.slice(0, PAGE_SIZE),
     next: messages.length > PAGE_SIZE && last ? { beforeAt: last.createdAt.toISOString(), beforeId: last.id } : null,

@@ -5,10 +5,8 @@ import { ADMIN_AREA_PERMISSIONS, can, canAny } from '#app/modules/identity/permi
 import type { loader as rootLoader } from '#app/root.tsx'
 import type { Route } from './+types/admin'
 
-export async function loader({ request }: Route.LoaderArgs) {
-  await requireAnyPermission(request, ADMIN_AREA_PERMISSIONS)
-  return null
-}
+// Holding any admin permission opens the area; each page then asks for its own.
+export const middleware: Route.MiddlewareFunction[] = [(args) => void requireAnyPermission(args, ADMIN_AREA_PERMISSIONS)]
 
 export default function AdminLayout() {
   const grants = useRouteLoaderData<typeof rootLoader>('root')?.user?.grants

@@ -4,8 +4,8 @@ import { requirePermission } from '#app/modules/identity/auth.server.ts'
 
 export const meta: Route.MetaFunction = () => [{ title: 'Music library' }]
 
-export async function loader({ request }: Route.LoaderArgs) {
-  await requirePermission(request, 'music.view.all')
+export function loader(args: Route.LoaderArgs) {
+  requirePermission(args, 'music.view.all')
   return null
 }
 

@@ -3,10 +3,8 @@ import { AreaLayout } from '#app/components/area-layout.tsx'
 import { requirePermission } from '#app/modules/identity/auth.server.ts'
 import type { Route } from './+types/library'
 
-export async function loader({ request }: Route.LoaderArgs) {
-  await requirePermission(request, 'music.view.all')
-  return null
-}
+// The whole catalogue is for those who may see all of it; members get their parts in the portal.
+export const middleware: Route.MiddlewareFunction[] = [(args) => void requirePermission(args, 'music.view.all')]
 
 export default function LibraryLayout() {
   return <AreaLayout area="Music library" links={[{ to: href('/library'), label: 'Catalogue', end: true }]} />

@@ -1,6 +1,7 @@
 import { href, redirect } from 'react-router'
-import { auditContextFor, clearSessionCookie, getCurrentUser } from '#app/modules/identity/auth.server.ts'
-import { signOut } from '#app/modules/identity/sign-in.server.ts'
+import { auditContextOf, getCurrentUser } from '#app/modules/identity/auth.server.ts'
+import { clearSessionCookie, signOut } from '#app/modules/identity/sign-in.server.ts'
+import { runtimeContext } from '#app/platform/context.ts'
 import type { Route } from './+types/logout'
 
 // Signing out changes state, so it is a POST (a form button); a GET only goes home.
@@ -9,13 +10,8 @@ export async function loader() {
 }
 
 export async function action(args: Route.ActionArgs) {
-  const user = await getCurrentUser(args.request)
-  const cookie = user
-    ? await signOut({
-        sessionId: user.sessionId,
-        userId: user.id,
-        audit: auditContextFor(args, { id: user.id, name: user.displayName }),
-      })
-    : await clearSessionCookie()
-  throw redirect(href('/'), { headers: { 'Set-Cookie': cookie } })
+  const runtime = args.context.get(runtimeContext)
+  const user = getCurrentUser(args)
+  if (user) await signOut(runtime.db, { sessionId: user.sessionId, userId: user.id, audit: auditContextOf(args, user) })
+  throw redirect(href('/'), { headers: { 'Set-Cookie': await clearSessionCookie(runtime) } })
 }

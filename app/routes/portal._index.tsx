@@ -4,8 +4,8 @@ import { requireUser } from '#app/modules/identity/auth.server.ts'
 
 export const meta: Route.MetaFunction = () => [{ title: 'Members' }]
 
-export async function loader({ request }: Route.LoaderArgs) {
-  await requireUser(request)
+export function loader(args: Route.LoaderArgs) {
+  requireUser(args)
   return null
 }
 

@@ -3,7 +3,7 @@ import { requireUser } from '#app/modules/identity/auth.server.ts'
 import type { Route } from './+types/settings._index'
 
 // /settings has one page so far: security.
-export async function loader({ request }: Route.LoaderArgs) {
-  await requireUser(request)
+export function loader(args: Route.LoaderArgs) {
+  requireUser(args)
   throw redirect(href('/settings/security'))
 }

@@ -1,6 +1,6 @@
 import { parseWithZod } from '@conform-to/zod/v4'
 import { data, Form, redirect, useNavigation } from 'react-router'
-import { Field, FormAlert, SubmitButton } from '#app/components/forms.tsx'
+import { Field, FormAlert, NewPasswordFields, SubmitButton } from '#app/components/forms.tsx'
 import {
   beginMfaEnrolment,
   changeEmail,
@@ -11,36 +11,37 @@ import {
   revokeOtherOwnSessions,
   revokeOwnSession,
 } from '#app/modules/identity/account.server.ts'
-import { auditContextFor, requireUser } from '#app/modules/identity/auth.server.ts'
-import { PASSWORD_MIN_LENGTH } from '#app/modules/identity/password-limits.ts'
+import { auditContextOf, requireUser } from '#app/modules/identity/auth.server.ts'
 import { countUnusedRecoveryCodes } from '#app/modules/identity/recovery-codes.server.ts'
 import { SecuritySettingsSchema } from '#app/modules/identity/schema.ts'
 import { listUserSessions } from '#app/modules/identity/sessions.server.ts'
-import { describePendingTotp, type TotpEnrolment } from '#app/modules/identity/totp.server.ts'
+import { describePendingTotp, getTotpState, type TotpEnrolment } from '#app/modules/identity/totp.server.ts'
 import { getSiteFrame } from '#app/modules/site/site-frame.server.ts'
 import { formatEventDate } from '#app/modules/site/dates.ts'
-import { db, runtime } from '#server/runtime.server.ts'
+import { runtimeContext } from '#app/platform/context.ts'
 import type { Route } from './+types/settings.security'
 
 export const meta: Route.MetaFunction = () => [{ title: 'Security settings' }]
 
-export async function loader({ request }: Route.LoaderArgs) {
-  const user = await requireUser(request)
+export async function loader(args: Route.LoaderArgs) {
+  const { request } = args
+  const user = requireUser(args)
+  const runtime = args.context.get(runtimeContext)
   const [sessions, totp, recoveryCodesLeft, frame] = await Promise.all([
-    listUserSessions(db(), user.id),
-    db().selectFrom('totp_credentials').select(['confirmed_at']).where('user_id', '=', user.id).executeTakeFirst(),
-    countUnusedRecoveryCodes(db(), user.id),
-    getSiteFrame(),
+    listUserSessions(runtime.db, user.id),
+    getTotpState(runtime.db, user.id),
+    countUnusedRecoveryCodes(runtime.db, user.id),
+    getSiteFrame(runtime),
   ])
-  const pending = totp && !totp.confirmed_at
-    ? await describePendingTotp(db(), { userId: user.id, accountName: user.email, issuer: frame.band.name, appSecret: runtime().sessionSecret })
+  const pending = totp === 'pending'
+    ? await describePendingTotp(runtime.db, { userId: user.id, accountName: user.email, issuer: frame.band.name, appSecret: runtime.sessionSecret })
     : null
   return {
     email: user.email,
     timeZone: frame.band.timeZone,
     currentSessionId: user.sessionId,
     sessions,
-    mfa: totp?.confirmed_at ? ('on' as const) : ('off' as const),
+    mfa: totp === 'on' ? ('on' as const) : ('off' as const),
     pendingEnrolment: pending,
     recoveryCodesLeft,
     mfaRequired: new URL(request.url).searchParams.has('setup-mfa'),
@@ -57,7 +58,9 @@ type ActionResult = {
 
 export async function action(args: Route.ActionArgs) {
   const { request } = args
-  const user = await requireUser(request)
+  const user = requireUser(args)
+  const runtime = args.context.get(runtimeContext)
+  const { db } = runtime
   const submission = parseWithZod(await request.formData(), { schema: SecuritySettingsSchema })
   if (submission.status !== 'success') {
     const reply = submission.reply({ hideFields: ['currentPassword', 'newPassword', 'confirmPassword'] })
@@ -65,44 +68,44 @@ export async function action(args: Route.ActionArgs) {
     return data<ActionResult>({ intent: String(submission.payload.intent ?? ''), fieldErrors }, { status: 400 })
   }
   const value = submission.value
-  const audit = auditContextFor(args, { id: user.id, name: user.displayName })
+  const audit = auditContextOf(args, user)
   const failed = (field: string, message: string, status = 400) => data<ActionResult>({ intent: value.intent, fieldErrors: { [field]: [message] } }, { status })
   const done = (message: string, extra: Partial<ActionResult> = {}) => data<ActionResult>({ intent: value.intent, message, ...extra })
 
   switch (value.intent) {
     case 'change-password': {
-      const result = await changePassword({ ...value, userId: user.id, email: user.email, displayName: user.displayName, sessionId: user.sessionId, audit })
+      const result = await changePassword(db, { ...value, userId: user.id, email: user.email, displayName: user.displayName, sessionId: user.sessionId, audit })
       return result.ok ? done('Your password is changed. Every other device was signed out.') : failed(result.field, result.message)
     }
     case 'change-email': {
-      const result = await changeEmail({ userId: user.id, currentEmail: user.email, currentPassword: value.currentPassword, newEmail: value.newEmail, audit })
+      const result = await changeEmail(db, { userId: user.id, currentEmail: user.email, currentPassword: value.currentPassword, newEmail: value.newEmail, audit })
       return result.ok ? done(`Your email address is now ${value.newEmail}.`) : failed(result.field, result.message)
     }
     case 'sign-out-session': {
       if (value.sessionId === user.sessionId) return failed('sessionId', 'To end this session, use Sign out.')
-      const ended = await revokeOwnSession({ userId: user.id, sessionId: value.sessionId, audit })
+      const ended = await revokeOwnSession(db, { userId: user.id, sessionId: value.sessionId, audit })
       return ended ? done('That device is signed out.') : failed('sessionId', 'That session had already ended.')
     }
     case 'sign-out-others': {
-      const ended = await revokeOtherOwnSessions({ userId: user.id, keepSessionId: user.sessionId, audit })
+      const ended = await revokeOtherOwnSessions(db, { userId: user.id, keepSessionId: user.sessionId, audit })
       return done(ended === 1 ? 'One other device was signed out.' : `${ended} other devices were signed out.`)
     }
     case 'start-mfa': {
-      const { band } = await getSiteFrame()
-      const result = await beginMfaEnrolment({ userId: user.id, email: user.email, bandName: band.name, currentPassword: value.currentPassword, appSecret: runtime().sessionSecret })
+      const { band } = await getSiteFrame(runtime)
+      const result = await beginMfaEnrolment(db, { userId: user.id, email: user.email, bandName: band.name, currentPassword: value.currentPassword, appSecret: runtime.sessionSecret })
       return result.ok ? done('Scan the QR code, then enter the code your app shows.', { enrolment: result.enrolment }) : failed(result.field, result.message)
     }
     case 'confirm-mfa': {
-      const result = await finishMfaEnrolment({ userId: user.id, email: user.email, code: value.code, appSecret: runtime().sessionSecret, audit })
+      const result = await finishMfaEnrolment(db, { userId: user.id, email: user.email, code: value.code, appSecret: runtime.sessionSecret, audit })
       if (!result.ok) return failed('code', 'That code did not match. Check the time on your phone and enter the newest code.')
       return done('Two-step sign-in is on. Keep these recovery codes somewhere safe: each works once, and you will not see them again.', { recoveryCodes: result.recoveryCodes })
     }
     case 'remove-mfa': {
-      const result = await removeMfa({ userId: user.id, email: user.email, currentPassword: value.currentPassword, audit })
+      const result = await removeMfa(db, { userId: user.id, email: user.email, currentPassword: value.currentPassword, audit })
       return result.ok ? done('Two-step sign-in is off.') : failed(result.field, result.message)
     }
     case 'new-recovery-codes': {
-      const result = await replaceRecoveryCodes({ userId: user.id, currentPassword: value.currentPassword, audit })
+      const result = await replaceRecoveryCodes(db, { userId: user.id, currentPassword: value.currentPassword, audit })
       return result.ok ? done('New recovery codes are below; the old ones no longer work.', { recoveryCodes: result.recoveryCodes }) : failed(result.field, result.message)
     }
   }
@@ -130,13 +133,7 @@ export default function SecuritySettings({ loaderData, actionData }: Route.Compo
         <Form method="post" className="space-y-4">
           <input type="hidden" name="intent" value="change-password" />
           <Field label="Current password" errors={errorsFor('change-password', 'currentPassword')} inputProps={{ id: 'cp-current', name: 'currentPassword', type: 'password', autoComplete: 'current-password', required: true }} />
-          <Field
-            label="New password"
-            hint={`At least ${PASSWORD_MIN_LENGTH} characters. A few unrelated words make a strong one.`}
-            errors={errorsFor('change-password', 'newPassword')}
-            inputProps={{ id: 'cp-new', name: 'newPassword', type: 'password', autoComplete: 'new-password', required: true, minLength: PASSWORD_MIN_LENGTH }}
-          />
-          <Field label="New password again" errors={errorsFor('change-password', 'confirmPassword')} inputProps={{ id: 'cp-confirm', name: 'confirmPassword', type: 'password', autoComplete: 'new-password', required: true }} />
+          <NewPasswordFields idPrefix="cp" errors={{ newPassword: errorsFor('change-password', 'newPassword'), confirmPassword: errorsFor('change-password', 'confirmPassword') }} />
           <SubmitButton disabled={busy}>Change password</SubmitButton>
         </Form>
       </section>

@@ -1,12 +1,10 @@
 import { href } from 'react-router'
 import { AreaLayout } from '#app/components/area-layout.tsx'
-import { requireUser } from '#app/modules/identity/auth.server.ts'
+import { requireUserMiddleware } from '#app/modules/identity/auth.server.ts'
 import type { Route } from './+types/settings'
 
-export async function loader({ request }: Route.LoaderArgs) {
-  await requireUser(request)
-  return null
-}
+// Every page under /settings is about the signed-in member's own account.
+export const middleware: Route.MiddlewareFunction[] = [requireUserMiddleware]
 
 export default function SettingsLayout() {
   return (

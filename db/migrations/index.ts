@@ -7,6 +7,8 @@ import * as m0005 from './0005_content.ts'
 import * as m0006 from './0006_identity.ts'
 import * as m0007 from './0007_audit_log.ts'
 import * as m0008 from './0008_email_outbox.ts'
+import * as m0009 from './0009_jobs.ts'
+import * as m0010 from './0010_outbox_queue.ts'
 
 /**
  * Every migration, in order. A static list (not a folder scan) so the server
@@ -22,4 +24,6 @@ export const migrations: Record<string, Migration> = {
   '0006_identity': m0006,
   '0007_audit_log': m0007,
   '0008_email_outbox': m0008,
+  '0009_jobs': m0009,
+  '0010_outbox_queue': m0010,
 }

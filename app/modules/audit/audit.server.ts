@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto'
-import { type Kysely, sql, type Transaction } from 'kysely'
-import type { Database } from '#db/types.ts'
+import { type Kysely, sql } from 'kysely'
+import type { Database, Db } from '#db/types.ts'
 import { canonicalJson, describeChanges, type JsonValue, toJsonValue } from './changes.ts'
 
 /**
@@ -8,8 +8,6 @@ import { canonicalJson, describeChanges, type JsonValue, toJsonValue } from './c
  * its own transaction; rows are append-only (database triggers) and
  * hash-chained, and `verifyAuditChain` (`npm run audit:verify`) walks the chain.
  */
-
-type Db = Kysely<Database> | Transaction<Database>
 
 /** Who did it. `id` null = the system or an anonymous visitor. */
 export type AuditActor = { id: string | null; name: string }

@@ -1,9 +1,6 @@
-import type { Kysely, Transaction } from 'kysely'
-import type { Database } from '#db/types.ts'
+import type { Db } from '#db/types.ts'
 import { AUDIT_ENTRY_COLUMNS } from './audit.server.ts'
 import type { AuditChanges } from './changes.ts'
-
-type Db = Kysely<Database> | Transaction<Database>
 
 export type AuditCursor = { occurredAt: Date; id: number }
 

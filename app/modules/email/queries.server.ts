@@ -1,7 +1,5 @@
-import type { Kysely, Transaction } from 'kysely'
-import type { Database, EmailStatus } from '#db/types.ts'
-
-type Db = Kysely<Database> | Transaction<Database>
+import { sql } from 'kysely'
+import type { Db, EmailStatus } from '#db/types.ts'
 
 export type OutboxListItem = {
   id: string
@@ -13,6 +11,7 @@ export type OutboxListItem = {
   attempts: number
   createdAt: Date
   sentAt: Date | null
+  lastAttemptAt: Date | null
 }
 
 export type OutboxMessage = OutboxListItem & { textBody: string; htmlBody: string | null }
@@ -31,6 +30,7 @@ const listColumns = [
   'attempts',
   'created_at as createdAt',
   'sent_at as sentAt',
+  'last_attempt_at as lastAttemptAt',
 ] as const
 
 export async function insertOutboxMessage(
@@ -45,31 +45,62 @@ export async function insertOutboxMessage(
       text_body: message.text,
       html_body: message.html,
       purpose: message.purpose,
-      status: 'stored',
+      status: 'queued',
     })
     .returning('id')
     .executeTakeFirstOrThrow()
 }
 
-export async function markOutboxSent(db: Db, id: string): Promise<void> {
+/** The message as the worker needs it, if it still waits to go out. */
+export async function getQueuedMessage(db: Db, id: string) {
+  return db
+    .selectFrom('email_outbox')
+    .select(['id', 'to_address', 'subject', 'text_body', 'html_body', 'purpose', 'attempts'])
+    .where('id', '=', id)
+    .where('status', '=', 'queued')
+    .executeTakeFirst()
+}
+
+/** Delivered (`sent`), or kept for admins because there is no mail server (`stored`). */
+export async function markOutboxDone(db: Db, id: string, status: 'sent' | 'stored'): Promise<void> {
   await db
     .updateTable('email_outbox')
-    .set((eb) => ({ status: 'sent', error: null, sent_at: new Date(), attempts: eb('attempts', '+', 1) }))
+    .set((eb) => ({
+      status,
+      error: null,
+      sent_at: status === 'sent' ? new Date() : null,
+      last_attempt_at: new Date(),
+      attempts: eb('attempts', '+', 1),
+    }))
     .where('id', '=', id)
     .execute()
 }
 
-export async function markOutboxFailed(db: Db, id: string, error: string): Promise<void> {
+/** A try that did not work: stays `queued` for the next one, or `failed` after the last. */
+export async function markOutboxAttemptFailed(db: Db, id: string, error: string, final: boolean): Promise<void> {
   await db
     .updateTable('email_outbox')
-    .set((eb) => ({ status: 'failed', error, attempts: eb('attempts', '+', 1) }))
+    .set((eb) => ({ status: final ? 'failed' : 'queued', error, last_attempt_at: new Date(), attempts: eb('attempts', '+', 1) }))
     .where('id', '=', id)
     .execute()
+}
+
+/** How many messages are in each state, for the outbox page's summary. */
+export async function countOutboxByStatus(db: Db): Promise<Record<EmailStatus, number>> {
+  const rows = await db
+    .selectFrom('email_outbox')
+    .select(['status', sql<number>`count(*)::int`.as('count')])
+    .groupBy('status')
+    .execute()
+  const counts: Record<EmailStatus, number> = { queued: 0, stored: 0, sent: 0, failed: 0 }
+  for (const row of rows) counts[row.status] = row.count
+  return counts
 }
 
 /** Newest first; pass the last row of a page as `before` to get the next one. */
-export async function listOutbox(db: Db, options: { before?: OutboxCursor; limit: number }): Promise<OutboxListItem[]> {
+export async function listOutbox(db: Db, options: { before?: OutboxCursor; limit: number; status?: EmailStatus }): Promise<OutboxListItem[]> {
   let query = db.selectFrom('email_outbox').select(listColumns)
+  if (options.status) query = query.where('status', '=', options.status)
   const { before } = options
   if (before) {
     query = query.where((eb) => eb(eb.refTuple('created_at', 'id'), '<', eb.tuple(before.createdAt, before.id)))

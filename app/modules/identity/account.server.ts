@@ -1,7 +1,7 @@
-import type { Kysely, Transaction } from 'kysely'
 import { recordAudit, type AuditContext } from '#app/modules/audit/audit.server.ts'
-import type { Database } from '#db/types.ts'
-import { db, runtime } from '#server/runtime.server.ts'
+import { enqueueMail } from '#app/modules/email/outbox.server.ts'
+import type { Db } from '#db/types.ts'
+import { emailIs } from './queries.server.ts'
 import { hashPassword, passwordProblem, verifyPassword } from './passwords.server.ts'
 import { createRecoveryCodes } from './recovery-codes.server.ts'
 import { deleteSession, deleteUserSessions } from './sessions.server.ts'
@@ -13,23 +13,18 @@ import { confirmTotpEnrolment, removeTotp, startTotpEnrolment, TotpAlreadyEnroll
  * and every change writes its audit row in the same transaction.
  */
 
-type Db = Kysely<Database> | Transaction<Database>
-
 /**
  * Tells the member their sign-in changed (ASVS 6.2.x / 6.5.x), so a change
- * they did not make does not go unnoticed. Sent after the change is saved;
- * a mail problem never undoes it.
+ * they did not make does not go unnoticed. Queued in the change's own
+ * transaction: it goes out exactly when the change holds.
  */
-export function notifyAccountChange(to: string, what: string): void {
-  const { mailer, logger } = runtime()
-  mailer
-    .send(db(), {
-      to,
-      purpose: 'security_notice',
-      subject: `Your band account: ${what}`,
-      text: `Hello,\n\nThis is a notice that on your band account: ${what}.\n\nIf this was you, there is nothing to do. If it was not, reset your password now with "Forgot your password?" on the sign-in page, and tell the band's admins.\n`,
-    })
-    .catch((error: unknown) => logger.error({ err: error }, 'could not store a security notice'))
+export async function notifyAccountChange(trx: Db, to: string, what: string): Promise<void> {
+  await enqueueMail(trx, {
+    to,
+    purpose: 'security_notice',
+    subject: `Your band account: ${what}`,
+    text: `Hello,\n\nThis is a notice that on your band account: ${what}.\n\nIf this was you, there is nothing to do. If it was not, reset your password now with "Forgot your password?" on the sign-in page, and tell the band's admins.\n`,
+  })
 }
 
 export type AccountResult = { ok: true } | { ok: false; field: string; message: string }
@@ -42,7 +37,7 @@ export async function checkCurrentPassword(database: Db, userId: string, passwor
 }
 
 /** Sets a new password and ends every other session (a password change must lock out whoever else got in). */
-export async function changePassword(input: {
+export async function changePassword(db: Db, input: {
   userId: string
   email: string
   displayName: string
@@ -51,16 +46,16 @@ export async function changePassword(input: {
   newPassword: string
   audit: AuditContext
 }): Promise<AccountResult> {
-  if (!(await checkCurrentPassword(db(), input.userId, input.currentPassword))) return wrongPassword
+  if (!(await checkCurrentPassword(db, input.userId, input.currentPassword))) return wrongPassword
   const problem = passwordProblem(input.newPassword, { email: input.email, displayName: input.displayName })
   if (problem) return { ok: false, field: 'newPassword', message: problem }
   const hash = await hashPassword(input.newPassword)
-  await db().transaction().execute(async (trx) => {
+  await db.transaction().execute(async (trx) => {
     await setPassword(trx, input.userId, hash)
     const ended = await deleteUserSessions(trx, input.userId, { except: input.sessionId })
     await recordAudit(trx, input.audit, { action: 'auth.password.changed', entity: ['user', input.userId], details: { otherSessionsEnded: ended } })
+    await notifyAccountChange(trx, input.email, 'your password was changed')
   })
-  notifyAccountChange(input.email, 'your password was changed')
   return { ok: true }
 }
 
@@ -73,22 +68,22 @@ export async function setPassword(trx: Db, userId: string, hash: string): Promis
   await trx.updateTable('users').set({ must_reset_password: false, updated_at: new Date() }).where('id', '=', userId).execute()
 }
 
-export async function changeEmail(input: {
+export async function changeEmail(db: Db, input: {
   userId: string
   currentEmail: string
   currentPassword: string
   newEmail: string
   audit: AuditContext
 }): Promise<AccountResult> {
-  if (!(await checkCurrentPassword(db(), input.userId, input.currentPassword))) return wrongPassword
-  const taken = await db()
+  if (!(await checkCurrentPassword(db, input.userId, input.currentPassword))) return wrongPassword
+  const taken = await db
     .selectFrom('users')
     .select('id')
-    .where((eb) => eb(eb.fn('lower', ['email']), '=', input.newEmail.toLowerCase()))
+    .where(emailIs('users', input.newEmail))
     .where('id', '!=', input.userId)
     .executeTakeFirst()
   if (taken) return { ok: false, field: 'newEmail', message: 'Another account already uses that email address.' }
-  await db().transaction().execute(async (trx) => {
+  await db.transaction().execute(async (trx) => {
     await trx.updateTable('users').set({ email: input.newEmail, updated_at: new Date() }).where('id', '=', input.userId).execute()
     await recordAudit(trx, input.audit, {
       action: 'auth.email.changed',
@@ -96,14 +91,14 @@ export async function changeEmail(input: {
       before: { email: input.currentEmail },
       after: { email: input.newEmail },
     })
+    // To the old address: that is where the real owner reads mail.
+    await notifyAccountChange(trx, input.currentEmail, `the sign-in email address was changed to ${input.newEmail}`)
   })
-  // To the old address: that is where the real owner reads mail.
-  notifyAccountChange(input.currentEmail, `the sign-in email address was changed to ${input.newEmail}`)
   return { ok: true }
 }
 
-export async function revokeOwnSession(input: { userId: string; sessionId: string; audit: AuditContext }): Promise<boolean> {
-  return db().transaction().execute(async (trx) => {
+export async function revokeOwnSession(db: Db, input: { userId: string; sessionId: string; audit: AuditContext }): Promise<boolean> {
+  return db.transaction().execute(async (trx) => {
     const ended = await deleteSession(trx, input.sessionId, input.userId)
     if (ended) {
       await recordAudit(trx, input.audit, { action: 'auth.session.revoked', entity: ['user', input.userId], details: { sessionId: input.sessionId } })
@@ -112,24 +107,24 @@ export async function revokeOwnSession(input: { userId: string; sessionId: strin
   })
 }
 
-export async function revokeOtherOwnSessions(input: { userId: string; keepSessionId: string; audit: AuditContext }): Promise<number> {
-  return db().transaction().execute(async (trx) => {
+export async function revokeOtherOwnSessions(db: Db, input: { userId: string; keepSessionId: string; audit: AuditContext }): Promise<number> {
+  return db.transaction().execute(async (trx) => {
     const ended = await deleteUserSessions(trx, input.userId, { except: input.keepSessionId })
     await recordAudit(trx, input.audit, { action: 'auth.session.revoked_others', entity: ['user', input.userId], details: { ended } })
     return ended
   })
 }
 
-export async function beginMfaEnrolment(input: {
+export async function beginMfaEnrolment(db: Db, input: {
   userId: string
   email: string
   bandName: string
   currentPassword: string
   appSecret: string
 }): Promise<{ ok: true; enrolment: TotpEnrolment } | { ok: false; field: string; message: string }> {
-  if (!(await checkCurrentPassword(db(), input.userId, input.currentPassword))) return wrongPassword
+  if (!(await checkCurrentPassword(db, input.userId, input.currentPassword))) return wrongPassword
   try {
-    const enrolment = await startTotpEnrolment(db(), {
+    const enrolment = await startTotpEnrolment(db, {
       userId: input.userId,
       accountName: input.email,
       issuer: input.bandName,
@@ -143,43 +138,41 @@ export async function beginMfaEnrolment(input: {
 }
 
 /** Confirms the authenticator and hands out the recovery codes, once. */
-export async function finishMfaEnrolment(input: {
+export async function finishMfaEnrolment(db: Db, input: {
   userId: string
   email: string
   code: string
   appSecret: string
   audit: AuditContext
 }): Promise<{ ok: true; recoveryCodes: string[] } | { ok: false }> {
-  return db().transaction().execute(async (trx) => {
+  return db.transaction().execute(async (trx) => {
     const confirmed = await confirmTotpEnrolment(trx, { userId: input.userId, code: input.code, appSecret: input.appSecret })
     if (!confirmed) return { ok: false } as const
     const recoveryCodes = await createRecoveryCodes(trx, input.userId)
     await recordAudit(trx, input.audit, { action: 'auth.mfa.enrolled', entity: ['user', input.userId] })
+    await notifyAccountChange(trx, input.email, 'two-step sign-in was turned on')
     return { ok: true, recoveryCodes } as const
-  }).then((result) => {
-    if (result.ok) notifyAccountChange(input.email, 'two-step sign-in was turned on')
-    return result
   })
 }
 
-export async function removeMfa(input: { userId: string; email: string; currentPassword: string; audit: AuditContext }): Promise<AccountResult> {
-  if (!(await checkCurrentPassword(db(), input.userId, input.currentPassword))) return wrongPassword
-  await db().transaction().execute(async (trx) => {
+export async function removeMfa(db: Db, input: { userId: string; email: string; currentPassword: string; audit: AuditContext }): Promise<AccountResult> {
+  if (!(await checkCurrentPassword(db, input.userId, input.currentPassword))) return wrongPassword
+  await db.transaction().execute(async (trx) => {
     // Also deletes the recovery codes.
     await removeTotp(trx, input.userId)
     await recordAudit(trx, input.audit, { action: 'auth.mfa.removed', entity: ['user', input.userId] })
+    await notifyAccountChange(trx, input.email, 'two-step sign-in was turned off')
   })
-  notifyAccountChange(input.email, 'two-step sign-in was turned off')
   return { ok: true }
 }
 
-export async function replaceRecoveryCodes(input: {
+export async function replaceRecoveryCodes(db: Db, input: {
   userId: string
   currentPassword: string
   audit: AuditContext
 }): Promise<{ ok: true; recoveryCodes: string[] } | { ok: false; field: string; message: string }> {
-  if (!(await checkCurrentPassword(db(), input.userId, input.currentPassword))) return wrongPassword
-  const recoveryCodes = await db().transaction().execute(async (trx) => {
+  if (!(await checkCurrentPassword(db, input.userId, input.currentPassword))) return wrongPassword
+  const recoveryCodes = await db.transaction().execute(async (trx) => {
     const codes = await createRecoveryCodes(trx, input.userId)
     await recordAudit(trx, input.audit, { action: 'auth.mfa.recovery_codes_replaced', entity: ['user', input.userId] })
     return codes

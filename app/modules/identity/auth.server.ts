@@ -1,16 +1,22 @@
-import { createCookie, data, redirect, type RouterContextProvider } from 'react-router'
+import { createContext, data, type MiddlewareFunction, redirect, type RouterContextProvider } from 'react-router'
 import type { AuditContext } from '#app/modules/audit/audit.server.ts'
-import { requestInfoContext } from '#app/context.ts'
 import { getSettings } from '#app/modules/settings/queries.server.ts'
-import { db, perRuntime, runtime } from '#server/runtime.server.ts'
-import { can, canAny, type Grants } from './permissions.ts'
+import { requestInfoContext, runtimeContext } from '#app/platform/context.ts'
+import { signedCookie } from '#app/platform/cookies.server.ts'
+import type { Runtime } from '#app/platform/runtime.server.ts'
+import { can, canAny, type Grants, type Permission } from './permissions.ts'
 import { loadGrants } from './permissions.server.ts'
-import { createSession, findSession, SESSION_ABSOLUTE_MS } from './sessions.server.ts'
+import { ADMIN_ROLES } from './roles.ts'
+import { findSession, SESSION_ABSOLUTE_MS } from './sessions.server.ts'
+import { hasConfirmedTotp } from './totp.server.ts'
 
 /**
- * The one place that decides who is asking and what they may do. Every
- * loader and action outside the public site calls `requireUser`,
- * `requirePermission` or `requireSectionPermission`; nothing is open by default.
+ * The one place that decides who is asking and what they may do. The root
+ * route's middleware looks the signed-in user up once per request and puts
+ * them in the router context; the layouts of the signed-in areas require a
+ * user in their middleware, so every child route is protected by default.
+ * Loaders and actions then call `requireUser`, `requirePermission` or
+ * `requireSectionPermission` with their args; nothing is open by default.
  */
 
 export type CurrentUser = {
@@ -24,37 +30,38 @@ export type CurrentUser = {
   mustSetUpMfa: boolean
 }
 
-/** `__Host-` + Secure when the site is served over HTTPS (ASVS 3.3). */
-export const getSessionCookie = perRuntime(({ config, sessionSecret }) => {
-  const secure = config.publicUrl?.startsWith('https:') ?? false
-  return createCookie(secure ? '__Host-band_session' : 'band_session', {
-    httpOnly: true,
-    sameSite: 'lax',
-    secure,
-    path: '/',
-    maxAge: SESSION_ABSOLUTE_MS / 1000,
-    secrets: [sessionSecret],
-  })
-})
+/** The signed-in user of this request, or null; set by `loadCurrentUser` on the root route. */
+export const currentUserContext = createContext<CurrentUser | null>(null)
 
-const known = new WeakMap<Request, Promise<CurrentUser | null>>()
+type Args = { request: Request; context: Readonly<RouterContextProvider> }
 
-/** The signed-in user of this request, or null. Looked up once per request. */
-export function getCurrentUser(request: Request): Promise<CurrentUser | null> {
-  let user = known.get(request)
-  if (!user) {
-    user = lookUpUser(request)
-    known.set(request, user)
-  }
-  return user
+export function sessionCookie(runtime: Pick<Runtime, 'config' | 'sessionSecret'>) {
+  return signedCookie(runtime, 'band_session', SESSION_ABSOLUTE_MS / 1000)
 }
 
-async function lookUpUser(request: Request): Promise<CurrentUser | null> {
-  const token: unknown = await getSessionCookie().parse(request.headers.get('cookie'))
+/**
+ * Root middleware: who is asking, once per request. A page shown to a
+ * signed-in user is never kept by a browser or proxy cache (ASVS 14.3.2).
+ */
+export const loadCurrentUser: MiddlewareFunction<Response> = async ({ request, context }, next) => {
+  const user = await lookUpUser(context.get(runtimeContext), request)
+  context.set(currentUserContext, user)
+  const response = await next()
+  if (user) response.headers.set('Cache-Control', 'no-store')
+  return response
+}
+
+/** Layout middleware of the signed-in areas (portal, library, admin, settings). */
+export const requireUserMiddleware: MiddlewareFunction<Response> = (args) => {
+  requireUser(args)
+}
+
+async function lookUpUser(runtime: Runtime, request: Request): Promise<CurrentUser | null> {
+  const token: unknown = await sessionCookie(runtime).parse(request.headers.get('cookie'))
   if (typeof token !== 'string') return null
-  const session = await findSession(db(), token)
+  const session = await findSession(runtime.db, token)
   if (!session) return null
-  const grants = await loadGrants(db(), session.user_id)
+  const grants = await loadGrants(runtime.db, session.user_id)
   return {
     id: session.user_id,
     email: session.email,
@@ -62,51 +69,59 @@ async function lookUpUser(request: Request): Promise<CurrentUser | null> {
     memberId: session.member_id,
     sessionId: session.session_id,
     grants,
-    mustSetUpMfa: await mustSetUpMfa(session.user_id, grants),
+    mustSetUpMfa: await mustSetUpMfa(runtime, session.user_id, grants),
   }
 }
 
-const ADMIN_ROLES = ['admin', 'super_admin']
-
 /** The band may require two-step sign-in for admin roles (on unless a setting turns it off). */
-async function mustSetUpMfa(userId: string, grants: Grants): Promise<boolean> {
-  if (!grants.roles.some((role) => ADMIN_ROLES.includes(role))) return false
-  const [setting, totp] = await Promise.all([
-    getSettings(db(), ['security.require_mfa_for_admins']),
-    db().selectFrom('totp_credentials').select('confirmed_at').where('user_id', '=', userId).executeTakeFirst(),
+async function mustSetUpMfa(runtime: Runtime, userId: string, grants: Grants): Promise<boolean> {
+  if (!grants.roles.some((role) => (ADMIN_ROLES as readonly string[]).includes(role))) return false
+  const [setting, enrolled] = await Promise.all([
+    getSettings(runtime.db, ['security.require_mfa_for_admins']),
+    hasConfirmedTotp(runtime.db, userId),
   ])
-  const required = setting.get('security.require_mfa_for_admins') !== false
-  return required && !totp?.confirmed_at
+  return setting.get('security.require_mfa_for_admins') !== false && !enrolled
+}
+
+/** The signed-in user or null, without requiring one (public pages, logout). */
+export function getCurrentUser(args: Pick<Args, 'context'>): CurrentUser | null {
+  return args.context.get(currentUserContext)
 }
 
 /** Signed-in users only; anyone else goes to /login and comes back afterwards. */
-export async function requireUser(request: Request): Promise<CurrentUser> {
-  const user = await getCurrentUser(request)
+export function requireUser({ request, context }: Args): CurrentUser {
+  const user = context.get(currentUserContext)
   const url = new URL(request.url)
   if (!user) throw redirect(`/login?${new URLSearchParams({ redirectTo: pageAddress(url) })}`)
-  if (user.mustSetUpMfa && url.pathname !== '/settings/security' && !url.pathname.startsWith('/settings/security.')) {
+  const path = url.pathname.replace(/\.data$/, '')
+  if (user.mustSetUpMfa && path !== '/settings/security' && !path.startsWith('/settings/security/')) {
     throw redirect('/settings/security?setup-mfa')
   }
   return user
 }
 
-export async function requirePermission(request: Request, permission: string): Promise<CurrentUser> {
-  const user = await requireUser(request)
-  if (!can(user.grants, permission)) refuse(request, user, permission)
+export function requirePermission(args: Args, permission: Permission): CurrentUser {
+  const user = requireUser(args)
+  if (!can(user.grants, permission)) refuse(args, user, permission)
   return user
 }
 
-export async function requireAnyPermission(request: Request, permissions: readonly string[]): Promise<CurrentUser> {
-  const user = await requireUser(request)
-  if (!canAny(user.grants, permissions)) refuse(request, user, permissions.join(' | '))
+export function requireAnyPermission(args: Args, permissions: readonly Permission[]): CurrentUser {
+  const user = requireUser(args)
+  if (!canAny(user.grants, permissions)) refuse(args, user, permissions.join(' | '))
   return user
 }
 
 /** A permission for one section: a section leader acts on their own section only. */
-export async function requireSectionPermission(request: Request, permission: string, sectionId: string): Promise<CurrentUser> {
-  const user = await requireUser(request)
-  if (!can(user.grants, permission, sectionId)) refuse(request, user, `${permission} @ ${sectionId}`)
+export function requireSectionPermission(args: Args, permission: Permission, sectionId: string): CurrentUser {
+  const user = requireUser(args)
+  if (!can(user.grants, permission, sectionId)) refuse(args, user, `${permission} @ ${sectionId}`)
   return user
+}
+
+/** Pages for signed-out visitors only (the login form): signed-in users go on. */
+export function requireAnonymous(args: Pick<Args, 'context'>, to = '/portal'): void {
+  if (getCurrentUser(args)) throw redirect(to)
 }
 
 /**
@@ -122,28 +137,23 @@ function pageAddress(url: URL): string {
   return query ? `${pathname}?${query}` : pathname
 }
 
-/** Pages for signed-out visitors only (the login form): signed-in users go on. */
-export async function requireAnonymous(request: Request, to = '/portal'): Promise<void> {
-  if (await getCurrentUser(request)) throw redirect(to)
-}
-
-function refuse(request: Request, user: CurrentUser, needed: string): never {
-  // Failed authorisation is logged (ASVS 16.3.2); the page says only "not allowed".
-  runtime().logger.warn(
-    { event: 'authorisation.denied', userId: user.id, permission: needed, method: request.method, path: new URL(request.url).pathname },
+function refuse({ request, context }: Args, user: CurrentUser, needed: string): never {
+  // Failed authorisation is logged once, with who and from where (ASVS 16.3.2); the page says only "not allowed".
+  const info = context.get(requestInfoContext)
+  context.get(runtimeContext).logger.warn(
+    {
+      event: 'authorisation.denied',
+      requestId: info.requestId,
+      userId: user.id,
+      ip: info.clientIp,
+      userAgent: info.userAgent,
+      permission: needed,
+      method: request.method,
+      path: new URL(request.url).pathname,
+    },
     'permission denied',
   )
   throw data({ reason: 'forbidden' }, { status: 403 })
-}
-
-/** Starts a session and returns the Set-Cookie header; the old cookie's session, if any, is left to the caller. */
-export async function startSession(input: { userId: string; ip: string | null; userAgent: string | null }): Promise<string> {
-  const session = await createSession(db(), input)
-  return getSessionCookie().serialize(session.token, { expires: session.absoluteExpiresAt })
-}
-
-export function clearSessionCookie(): Promise<string> {
-  return getSessionCookie().serialize('', { maxAge: 0 })
 }
 
 /** Only same-site paths: never a redirect to another site (ASVS 3.x, open redirects). */
@@ -158,15 +168,17 @@ export function safeRedirectPath(target: unknown, fallback = '/portal'): string 
 }
 
 /** Who did it, from where: for the audit row of a mutation in this request. */
-export function auditContextFor(
-  args: { request: Request; context: Readonly<RouterContextProvider> },
-  actor: { id: string | null; name: string },
-): AuditContext {
+export function auditContextFor(args: Pick<Args, 'context'>, actor: { id: string | null; name: string }): AuditContext {
   const info = args.context.get(requestInfoContext)
   return {
     actor,
     ip: info.clientIp || null,
-    userAgent: args.request.headers.get('user-agent')?.slice(0, 512) ?? null,
+    userAgent: info.userAgent?.slice(0, 512) ?? null,
     requestId: info.requestId,
   }
+}
+
+/** The audit context of the signed-in user's own action. */
+export function auditContextOf(args: Pick<Args, 'context'>, user: Pick<CurrentUser, 'id' | 'displayName'>): AuditContext {
+  return auditContextFor(args, { id: user.id, name: user.displayName })
 }

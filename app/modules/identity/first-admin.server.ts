@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely'
 import { recordAudit, systemContext } from '#app/modules/audit/audit.server.ts'
 import type { Database } from '#db/types.ts'
+import { emailIs } from './queries.server.ts'
 import { hashToken, newToken } from './sessions.server.ts'
 
 export const FIRST_ADMIN_LINK_TTL_MS = 24 * 60 * 60 * 1000
@@ -28,7 +29,7 @@ export async function createFirstAdmin(
     const taken = await trx
       .selectFrom('users')
       .select('id')
-      .where((eb) => eb(eb.fn('lower', ['email']), '=', input.email.toLowerCase()))
+      .where(emailIs('users', input.email))
       .executeTakeFirst()
     if (taken) return { ok: false, message: `An account with ${input.email} already exists.` } as const
     const user = await trx

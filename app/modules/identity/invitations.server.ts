@@ -1,10 +1,13 @@
 import { recordAudit, type AuditContext } from '#app/modules/audit/audit.server.ts'
-import type { RoleName } from '#db/types.ts'
-import { db, runtime } from '#server/runtime.server.ts'
+import { enqueueMail } from '#app/modules/email/outbox.server.ts'
+import type { RateLimits } from '#app/platform/rate-limit.server.ts'
+import type { Db, RoleName } from '#db/types.ts'
 import { setPassword } from './account.server.ts'
 import { hashPassword, passwordProblem } from './passwords.server.ts'
 import { can, type Grants } from './permissions.ts'
+import { emailIs } from './queries.server.ts'
 import { hashToken, newToken } from './sessions.server.ts'
+import { checkAttempt, recordFailure } from './throttle.server.ts'
 
 /**
  * Members do not sign themselves up: an admin or director invites them by
@@ -20,7 +23,7 @@ export function mayGrantRole(grants: Grants, role: RoleName): boolean {
 
 export type InviteOutcome = { kind: 'sent'; invitationId: string } | { kind: 'refused'; field: string; message: string }
 
-export async function inviteMember(input: {
+export async function inviteMember(db: Db, input: {
   email: string
   displayName: string
   role: RoleName
@@ -35,26 +38,27 @@ export async function inviteMember(input: {
   if (input.role === 'section_leader' && !input.sectionId) {
     return { kind: 'refused', field: 'sectionId', message: 'Choose the section this person leads.' }
   }
-  const existing = await db()
+  const existing = await db
     .selectFrom('users')
     .select('id')
-    .where((eb) => eb(eb.fn('lower', ['email']), '=', input.email.toLowerCase()))
+    .where(emailIs('users', input.email))
     .executeTakeFirst()
   if (existing) return { kind: 'refused', field: 'email', message: 'Someone already has an account with that email address.' }
 
-  const member = await db()
+  const member = await db
     .selectFrom('members')
     .select('id')
-    .where((eb) => eb(eb.fn('lower', ['email']), '=', input.email.toLowerCase()))
+    .where(emailIs('members', input.email))
     .where('deleted_at', 'is', null)
     .executeTakeFirst()
   const token = newToken()
-  const invitation = await db().transaction().execute(async (trx) => {
+  const link = `${input.siteOrigin}/invite/${token}`
+  const invitation = await db.transaction().execute(async (trx) => {
     // A new invitation replaces any earlier one to the same address.
     await trx
       .updateTable('invitations')
       .set({ used_at: new Date() })
-      .where((eb) => eb(eb.fn('lower', ['email']), '=', input.email.toLowerCase()))
+      .where(emailIs('invitations', input.email))
       .where('used_at', 'is', null)
       .execute()
     const row = await trx
@@ -76,20 +80,19 @@ export async function inviteMember(input: {
       entity: ['invitation', row.id],
       after: { email: input.email, displayName: input.displayName, role: input.role, sectionId: input.sectionId },
     })
+    await enqueueMail(trx, {
+      to: input.email,
+      purpose: 'invitation',
+      subject: 'Your invitation to the band website',
+      text: `Hello ${input.displayName},\n\nYou are invited to the members' area of the band website. Choose your password here within 7 days:\n\n${link}\n\nThe link works once.\n`,
+    })
     return row
-  })
-  const link = `${input.siteOrigin}/invite/${token}`
-  await runtime().mailer.send(db(), {
-    to: input.email,
-    purpose: 'invitation',
-    subject: 'Your invitation to the band website',
-    text: `Hello ${input.displayName},\n\nYou are invited to the members' area of the band website. Choose your password here within 7 days:\n\n${link}\n\nThe link works once.\n`,
   })
   return { kind: 'sent', invitationId: invitation.id }
 }
 
-export async function findUsableInvitation(token: string) {
-  return db()
+export async function findUsableInvitation(db: Db, token: string) {
+  return db
     .selectFrom('invitations')
     .select(['id', 'email', 'display_name', 'role_name', 'section_id', 'member_id'])
     .where('token_hash', '=', hashToken(token))
@@ -102,15 +105,29 @@ export type AcceptOutcome =
   | { kind: 'accepted'; userId: string; displayName: string }
   | { kind: 'invalid-link' }
   | { kind: 'weak-password'; message: string }
+  | { kind: 'throttled'; retryAfterSeconds: number }
 
-/** Creates the account with its role, uses up the invitation; the caller signs the new member in. */
-export async function acceptInvitation(input: { token: string; password: string; audit: AuditContext }): Promise<AcceptOutcome> {
-  const invitation = await findUsableInvitation(input.token)
-  if (!invitation) return { kind: 'invalid-link' }
+/**
+ * Creates the account with its role, uses up the invitation; the caller signs
+ * the new member in. Guessing at invitation links is throttled per IP.
+ */
+export async function acceptInvitation(
+  db: Db,
+  rateLimits: RateLimits,
+  input: { token: string; password: string; audit: AuditContext },
+): Promise<AcceptOutcome> {
+  const keys = { ip: input.audit.ip ?? 'unknown' }
+  const verdict = await checkAttempt(rateLimits, 'invite', keys)
+  if (!verdict.allowed) return { kind: 'throttled', retryAfterSeconds: verdict.retryAfterSeconds }
+  const invitation = await findUsableInvitation(db, input.token)
+  if (!invitation) {
+    await recordFailure(rateLimits, 'invite', keys)
+    return { kind: 'invalid-link' }
+  }
   const problem = passwordProblem(input.password, { email: invitation.email, displayName: invitation.display_name })
   if (problem) return { kind: 'weak-password', message: problem }
   const hash = await hashPassword(input.password)
-  return db().transaction().execute(async (trx) => {
+  return db.transaction().execute(async (trx) => {
     const claimed = await trx
       .updateTable('invitations')
       .set({ used_at: new Date() })
@@ -121,7 +138,7 @@ export async function acceptInvitation(input: { token: string; password: string;
     const taken = await trx
       .selectFrom('users')
       .select('id')
-      .where((eb) => eb(eb.fn('lower', ['email']), '=', invitation.email.toLowerCase()))
+      .where(emailIs('users', invitation.email))
       .executeTakeFirst()
     if (taken) return { kind: 'invalid-link' } as const
     const user = await trx

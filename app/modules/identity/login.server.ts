@@ -1,7 +1,9 @@
 import { Authenticator } from 'remix-auth'
 import { FormStrategy } from 'remix-auth-form'
 import { recordAudit, type AuditContext } from '#app/modules/audit/audit.server.ts'
-import { db } from '#server/runtime.server.ts'
+import type { RateLimits } from '#app/platform/rate-limit.server.ts'
+import type { Db } from '#db/types.ts'
+import { emailIs } from './queries.server.ts'
 import { verifyPassword, spendPasswordCheckTime } from './passwords.server.ts'
 import { checkAttempt, recordFailure, recordSuccess } from './throttle.server.ts'
 
@@ -16,23 +18,27 @@ export type LoginOutcome =
   | { kind: 'must-reset-password' }
   | { kind: 'throttled'; retryAfterSeconds: number }
 
-export function loginAuthenticator(audit: AuditContext) {
+export function loginAuthenticator(db: Db, rateLimits: RateLimits, audit: AuditContext) {
   return new Authenticator<LoginOutcome>().use(
     new FormStrategy(async ({ form }) => {
       const email = String(form.get('email') ?? '').trim()
       const password = String(form.get('password') ?? '')
-      return checkPassword({ email, password, audit })
+      return checkPassword(db, rateLimits, { email, password, audit })
     }),
     'password',
   )
 }
 
-export async function checkPassword(input: { email: string; password: string; audit: AuditContext }): Promise<LoginOutcome> {
+export async function checkPassword(
+  db: Db,
+  rateLimits: RateLimits,
+  input: { email: string; password: string; audit: AuditContext },
+): Promise<LoginOutcome> {
   const { email, password, audit } = input
   const keys = { ip: audit.ip ?? 'unknown', account: email }
-  const verdict = await checkAttempt('login', keys)
+  const verdict = await checkAttempt(rateLimits, 'login', keys)
   if (!verdict.allowed) {
-    await recordAudit(db(), audit, {
+    await recordAudit(db, audit, {
       action: 'auth.login.throttled',
       entity: ['user', null],
       details: { email, retryAfterSeconds: verdict.retryAfterSeconds },
@@ -40,7 +46,7 @@ export async function checkPassword(input: { email: string; password: string; au
     return { kind: 'throttled', retryAfterSeconds: verdict.retryAfterSeconds }
   }
 
-  const account = await db()
+  const account = await db
     .selectFrom('users')
     .leftJoin('password_credentials', 'password_credentials.user_id', 'users.id')
     .leftJoin('totp_credentials', 'totp_credentials.user_id', 'users.id')
@@ -52,7 +58,7 @@ export async function checkPassword(input: { email: string; password: string; au
       'password_credentials.hash as password_hash',
       'totp_credentials.confirmed_at as totp_confirmed_at',
     ])
-    .where((eb) => eb(eb.fn('lower', ['users.email']), '=', email.toLowerCase()))
+    .where(emailIs('users', email))
     .executeTakeFirst()
 
   const passwordOk = account?.password_hash
@@ -60,8 +66,8 @@ export async function checkPassword(input: { email: string; password: string; au
     : (await spendPasswordCheckTime(password), false)
 
   if (!account || !passwordOk || account.status !== 'active') {
-    await recordFailure('login', keys)
-    await recordAudit(db(), audit, {
+    await recordFailure(rateLimits, 'login', keys)
+    await recordAudit(db, audit, {
       action: 'auth.login.failed',
       entity: ['user', account?.id ?? null],
       details: {
@@ -71,7 +77,7 @@ export async function checkPassword(input: { email: string; password: string; au
     })
     return { kind: 'refused' }
   }
-  await recordSuccess('login', keys)
+  await recordSuccess(rateLimits, 'login', keys)
   if (account.must_reset_password) return { kind: 'must-reset-password' }
   return {
     kind: 'signed-in',

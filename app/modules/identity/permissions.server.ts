@@ -6,15 +6,20 @@ import type { Grants } from './permissions.ts'
  * Roles and permissions are data (migration 0006), read once per process: a
  * role holds its own permissions and, through role_inclusions, those of every
  * role it includes (director ⊃ section leader, librarian ⊃ musician).
+ * Kept per database handle, so two apps in one process (tests) stay apart.
  */
-let rolePermissions: Promise<Map<RoleName, Set<string>>> | undefined
+const rolePermissions = new WeakMap<Kysely<Database>, Promise<Map<RoleName, Set<string>>>>()
 
 export function loadRolePermissions(db: Kysely<Database>): Promise<Map<RoleName, Set<string>>> {
-  rolePermissions ??= readRolePermissions(db).catch((error: unknown) => {
-    rolePermissions = undefined
-    throw error
-  })
-  return rolePermissions
+  let known = rolePermissions.get(db)
+  if (!known) {
+    known = readRolePermissions(db).catch((error: unknown) => {
+      rolePermissions.delete(db)
+      throw error
+    })
+    rolePermissions.set(db, known)
+  }
+  return known
 }
 
 async function readRolePermissions(db: Kysely<Database>) {

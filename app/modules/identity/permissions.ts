@@ -1,4 +1,50 @@
 /**
+ * Every permission the app checks. The database holds the same list (seeded by
+ * migrations, with what each role holds); a test checks the two agree.
+ *
+ * Suffixes say how far a permission reaches: `.own` (the member's own
+ * records), `.section` (a section leader's own section, granted per section),
+ * `.assigned` (what the member is given, e.g. parts for their upcoming
+ * events), `.all` (everyone's). A permission without a suffix acts on the
+ * whole band. Holding `x` everywhere also counts for `x.section`.
+ */
+export const PERMISSIONS = [
+  'music.view.assigned',
+  'music.view.all',
+  'music.upload',
+  'music.edit',
+  'music.delete',
+  'event.view',
+  'event.create',
+  'event.edit',
+  'rsvp.respond',
+  'availability.edit.own',
+  'profile.edit.own',
+  'directory.view',
+  'attendance.mark',
+  'attendance.mark.section',
+  'member.view.section',
+  'member.view.all',
+  'member.edit',
+  'announcement.create',
+  'reports.view',
+  'user.invite',
+  'user.manage',
+  'role.assign',
+  'role.assign.admin',
+  'session.revoke.all',
+  'cms.edit',
+  'cms.publish',
+  'audit.view',
+  'settings.edit',
+  'outbox.view',
+  'health.view',
+  'trash.manage',
+] as const
+
+export type Permission = (typeof PERMISSIONS)[number]
+
+/**
  * Permission checks that run anywhere, on the server and in components, from
  * the grants the root loader sends. The server always checks again; the UI
  * uses `can()` only to hide what the user cannot do.
@@ -16,7 +62,7 @@ export type Grants = {
  * section: `can(grants, 'attendance.mark.section', sectionId)` is true for a
  * leader of that section, and for anyone holding `attendance.mark` everywhere.
  */
-export function can(grants: Grants | null | undefined, permission: string, sectionId?: string): boolean {
+export function can(grants: Grants | null | undefined, permission: Permission, sectionId?: string): boolean {
   if (!grants) return false
   if (grants.permissions.includes(permission)) return true
   if (sectionId === undefined) return false
@@ -24,7 +70,7 @@ export function can(grants: Grants | null | undefined, permission: string, secti
   return grants.sections[sectionId]?.includes(permission) ?? false
 }
 
-export function canAny(grants: Grants | null | undefined, permissions: readonly string[]): boolean {
+export function canAny(grants: Grants | null | undefined, permissions: readonly Permission[]): boolean {
   return permissions.some((permission) => can(grants, permission))
 }
 
@@ -41,4 +87,4 @@ export const ADMIN_AREA_PERMISSIONS = [
   'health.view',
   'trash.manage',
   'reports.view',
-] as const
+] as const satisfies readonly Permission[]

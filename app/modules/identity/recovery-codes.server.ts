@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto'
-import { type Kysely, sql, type Transaction } from 'kysely'
-import type { Database } from '#db/types.ts'
+import { sql } from 'kysely'
+import type { Db } from '#db/types.ts'
 
 /**
  * Single-use recovery codes for members who lose their authenticator app.
@@ -17,8 +17,6 @@ import type { Database } from '#db/types.ts'
  * SESSION_SECRET on purpose: recovery codes are the way back in when the
  * sealed TOTP secrets cannot be opened after that secret was rotated.
  */
-
-type Db = Kysely<Database> | Transaction<Database>
 
 export const RECOVERY_CODE_COUNT = 10
 

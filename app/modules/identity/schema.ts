@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { PASSWORD_MAX_LENGTH } from './password-limits.ts'
+import { ROLE_NAMES } from './roles.ts'
 
 /** What the sign-in form sends. The only message for bad credentials is generic (see login). */
 export const LoginSchema = z.object({
@@ -56,7 +57,7 @@ export const AcceptInvitationSchema = z
   })
   .refine((value) => value.newPassword === value.confirmPassword, { path: ['confirmPassword'], message: 'The two passwords are not the same' })
 
-const roleName = z.enum(['super_admin', 'admin', 'director', 'section_leader', 'librarian', 'musician'], { error: 'Choose a role' })
+const roleName = z.enum(ROLE_NAMES, { error: 'Choose a role' })
 const optionalSection = z.preprocess((value) => (value === '' ? undefined : value), z.uuid().optional())
 
 /** The forms of /admin/members, told apart by their `intent`. */

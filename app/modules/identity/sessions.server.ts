@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto'
-import type { Kysely, Transaction } from 'kysely'
-import type { Database } from '#db/types.ts'
+
+import type { Db } from '#db/types.ts'
 
 /**
  * Server-side sessions (ASVS 7): the cookie carries only a random 256-bit
@@ -8,8 +8,6 @@ import type { Database } from '#db/types.ts'
  * A session ends after 14 idle days or 90 days in all, at logout, or when it
  * is revoked; revocation is a delete, so it holds on the very next request.
  */
-
-type Db = Kysely<Database> | Transaction<Database>
 
 export const SESSION_IDLE_MS = 14 * 24 * 60 * 60 * 1000
 export const SESSION_ABSOLUTE_MS = 90 * 24 * 60 * 60 * 1000

@@ -1,21 +1,27 @@
-import { createCookie } from 'react-router'
 import { recordAudit, type AuditContext } from '#app/modules/audit/audit.server.ts'
-import { db, perRuntime } from '#server/runtime.server.ts'
-import { getSessionCookie } from './auth.server.ts'
+import type { Runtime } from '#app/platform/runtime.server.ts'
+import type { Db } from '#db/types.ts'
+import { signedCookie } from '#app/platform/cookies.server.ts'
+import { sessionCookie } from './auth.server.ts'
 import { createSession, deleteSession } from './sessions.server.ts'
 
 /**
  * The end of a successful sign-in: a brand-new session (never a reused id,
  * ASVS 7.2.4), last_login_at and the audit row in one transaction.
  */
-export async function completeSignIn(input: {
-  userId: string
-  displayName: string
-  audit: AuditContext
-  method: 'password' | 'password+totp' | 'password+recovery-code' | 'invitation' | 'password-reset'
-  replacingSessionId?: string
-}): Promise<string> {
-  const session = await db().transaction().execute(async (trx) => {
+export type NewSession = { token: string; absoluteExpiresAt: Date }
+
+export async function completeSignIn(
+  db: Db,
+  input: {
+    userId: string
+    displayName: string
+    audit: AuditContext
+    method: 'password' | 'password+totp' | 'password+recovery-code' | 'invitation' | 'password-reset'
+    replacingSessionId?: string
+  },
+): Promise<NewSession> {
+  return db.transaction().execute(async (trx) => {
     if (input.replacingSessionId) await deleteSession(trx, input.replacingSessionId)
     const created = await createSession(trx, { userId: input.userId, ip: input.audit.ip, userAgent: input.audit.userAgent })
     await trx.updateTable('users').set({ last_login_at: new Date() }).where('id', '=', input.userId).execute()
@@ -24,40 +30,44 @@ export async function completeSignIn(input: {
       entity: ['user', input.userId],
       details: { method: input.method, sessionId: created.id },
     })
-    return created
+    return { token: created.token, absoluteExpiresAt: created.absoluteExpiresAt }
   })
-  return getSessionCookie().serialize(session.token, { expires: session.absoluteExpiresAt })
+}
+
+/** The Set-Cookie value that carries a new session to the browser. */
+export function sessionCookieHeader(runtime: Pick<Runtime, 'config' | 'sessionSecret'>, session: NewSession): Promise<string> {
+  return sessionCookie(runtime).serialize(session.token, { expires: session.absoluteExpiresAt })
+}
+
+export function clearSessionCookie(runtime: Pick<Runtime, 'config' | 'sessionSecret'>): Promise<string> {
+  return sessionCookie(runtime).serialize('', { maxAge: 0 })
 }
 
 /** Logout deletes the session record, not just the cookie (ASVS 7.4.1). */
-export async function signOut(input: { sessionId: string; userId: string; audit: AuditContext }): Promise<string> {
-  await db().transaction().execute(async (trx) => {
+export async function signOut(db: Db, input: { sessionId: string; userId: string; audit: AuditContext }): Promise<void> {
+  await db.transaction().execute(async (trx) => {
     await deleteSession(trx, input.sessionId)
     await recordAudit(trx, input.audit, { action: 'auth.logout', entity: ['user', input.userId], details: { sessionId: input.sessionId } })
   })
-  return getSessionCookie().serialize('', { maxAge: 0 })
 }
 
 /**
  * Between the password and the second factor: who passed the password, for
  * five minutes, in a signed cookie. It grants nothing but the code form.
  */
-export const pendingSecondFactorCookie = perRuntime(({ config, sessionSecret }) => {
-  const secure = config.publicUrl?.startsWith('https:') ?? false
-  return createCookie(secure ? '__Host-band_2fa' : 'band_2fa', {
-    httpOnly: true,
-    sameSite: 'lax',
-    secure,
-    path: '/',
-    maxAge: 5 * 60,
-    secrets: [sessionSecret],
-  })
-})
+export const PENDING_SECOND_FACTOR_MS = 5 * 60 * 1000
+
+export function pendingSecondFactorCookie(runtime: Pick<Runtime, 'config' | 'sessionSecret'>) {
+  return signedCookie(runtime, 'band_2fa', PENDING_SECOND_FACTOR_MS / 1000)
+}
 
 export type PendingSecondFactor = { userId: string; displayName: string; redirectTo: string; expiresAt: number }
 
-export async function readPendingSecondFactor(request: Request): Promise<PendingSecondFactor | null> {
-  const value: unknown = await pendingSecondFactorCookie().parse(request.headers.get('cookie'))
+export async function readPendingSecondFactor(
+  runtime: Pick<Runtime, 'config' | 'sessionSecret'>,
+  request: Request,
+): Promise<PendingSecondFactor | null> {
+  const value: unknown = await pendingSecondFactorCookie(runtime).parse(request.headers.get('cookie'))
   if (!value || typeof value !== 'object') return null
   const pending = value as Partial<PendingSecondFactor>
   if (typeof pending.userId !== 'string' || typeof pending.expiresAt !== 'number' || pending.expiresAt < Date.now()) return null

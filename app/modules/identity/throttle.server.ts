@@ -1,13 +1,13 @@
 import { RateLimiterRes } from 'rate-limiter-flexible'
-import { createLimiter, type Limiter } from '#server/rate-limit.ts'
-import { perRuntime } from '#server/runtime.server.ts'
+import type { Limiter, RateLimits } from '#app/platform/rate-limit.server.ts'
 
 /**
  * Stricter limits for the doors attackers knock on (ASVS 6.3.1): sign-in,
  * two-factor codes, forgot-password and invitation acceptance. Counted per
  * IP and per account; an account's allowance shrinks after each lock-out
  * (progressive back-off). Redis when configured, memory otherwise, memory
- * again while Redis is down (see server/rate-limit.ts).
+ * again while Redis is down (see app/platform/rate-limit.server.ts). Callers
+ * pass the runtime's `rateLimits`.
  */
 
 export type Door = 'login' | 'two-factor' | 'forgot-password' | 'invite'
@@ -21,30 +21,21 @@ const settings: Record<Door, { perIp: number; perAccount: number; windowSeconds:
   invite: { perIp: 20, perAccount: 10, windowSeconds: 60 * 60 },
 }
 
-const allLimiters = perRuntime(({ cache }) => {
-  const made = new Map<Door, Limiters>()
-  for (const [door, { perIp, perAccount, windowSeconds }] of Object.entries(settings) as [Door, (typeof settings)[Door]][]) {
-    made.set(door, {
-      perIp: createLimiter(cache.redis, { keyPrefix: `rl:${door}:ip`, points: perIp, durationSeconds: windowSeconds }),
-      perAccount: createLimiter(cache.redis, { keyPrefix: `rl:${door}:account`, points: perAccount, durationSeconds: windowSeconds }),
-      // How often this account was locked out today: each lock-out lasts twice as long as the last.
-      lockouts: createLimiter(cache.redis, { keyPrefix: `rl:${door}:lockouts`, points: 1_000, durationSeconds: 24 * 60 * 60 }),
-    })
+function limitersFor(rateLimits: RateLimits, door: Door): Limiters {
+  const { perIp, perAccount, windowSeconds } = settings[door]
+  return {
+    perIp: rateLimits.get({ keyPrefix: `rl:${door}:ip`, points: perIp, durationSeconds: windowSeconds }),
+    perAccount: rateLimits.get({ keyPrefix: `rl:${door}:account`, points: perAccount, durationSeconds: windowSeconds }),
+    // How often this account was locked out today: each lock-out lasts twice as long as the last.
+    lockouts: rateLimits.get({ keyPrefix: `rl:${door}:lockouts`, points: 1_000, durationSeconds: 24 * 60 * 60 }),
   }
-  return made
-})
-
-function limitersFor(door: Door): Limiters {
-  const found = allLimiters().get(door)
-  if (!found) throw new Error(`No limiters for ${door}`)
-  return found
 }
 
 export type Verdict = { allowed: true } | { allowed: false; retryAfterSeconds: number }
 
 /** Whether another attempt may be made now; counts nothing. */
-export async function checkAttempt(door: Door, keys: { ip: string; account?: string }): Promise<Verdict> {
-  const { perIp, perAccount } = limitersFor(door)
+export async function checkAttempt(rateLimits: RateLimits, door: Door, keys: { ip: string; account?: string }): Promise<Verdict> {
+  const { perIp, perAccount } = limitersFor(rateLimits, door)
   const [byIp, byAccount] = await Promise.all([
     perIp.get(keys.ip),
     keys.account ? perAccount.get(normalise(keys.account)) : Promise.resolve(null),
@@ -57,8 +48,8 @@ export async function checkAttempt(door: Door, keys: { ip: string; account?: str
 }
 
 /** A failed attempt: counts against the IP and the account; a full account is blocked, longer each time. */
-export async function recordFailure(door: Door, keys: { ip: string; account?: string }): Promise<void> {
-  const { perIp, perAccount, lockouts } = limitersFor(door)
+export async function recordFailure(rateLimits: RateLimits, door: Door, keys: { ip: string; account?: string }): Promise<void> {
+  const { perIp, perAccount, lockouts } = limitersFor(rateLimits, door)
   await perIp.consume(keys.ip).catch(ignoreRefusal)
   if (!keys.account) return
   const account = normalise(keys.account)
@@ -73,9 +64,9 @@ export async function recordFailure(door: Door, keys: { ip: string; account?: st
 }
 
 /** A successful attempt clears the account's failures (not the IP's). */
-export async function recordSuccess(door: Door, keys: { account?: string }): Promise<void> {
+export async function recordSuccess(rateLimits: RateLimits, door: Door, keys: { account?: string }): Promise<void> {
   if (!keys.account) return
-  await limitersFor(door).perAccount.delete(normalise(keys.account)).catch(() => undefined)
+  await limitersFor(rateLimits, door).perAccount.delete(normalise(keys.account)).catch(() => undefined)
 }
 
 function normalise(account: string): string {

@@ -1,8 +1,8 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto'
 import { getTOTPAuthUri } from '@epic-web/totp'
-import type { Kysely, Transaction } from 'kysely'
+
 import QRCode from 'qrcode'
-import type { Database } from '#db/types.ts'
+import type { Db } from '#db/types.ts'
 import { deleteRecoveryCodes } from './recovery-codes.server.ts'
 import { openSecret, sealSecret } from './secret-box.server.ts'
 
@@ -21,8 +21,6 @@ import { openSecret, sealSecret } from './secret-box.server.ts'
  * HOTP value (RFC 4226 §5.3) is computed here with node:crypto; the tests
  * check it against the library and the RFC 6238 test vectors.
  */
-
-type Db = Kysely<Database> | Transaction<Database>
 
 const PERIOD_SECONDS = 30
 const DIGITS = 6
@@ -207,6 +205,12 @@ export async function hasConfirmedTotp(db: Db, userId: string): Promise<boolean>
     .where('confirmed_at', 'is not', null)
     .executeTakeFirst()
   return row !== undefined
+}
+
+/** Where the user stands: no authenticator, one being set up, or one in use. */
+export async function getTotpState(db: Db, userId: string): Promise<'off' | 'pending' | 'on'> {
+  const row = await db.selectFrom('totp_credentials').select(['confirmed_at']).where('user_id', '=', userId).executeTakeFirst()
+  return !row ? 'off' : row.confirmed_at ? 'on' : 'pending'
 }
 
 /**

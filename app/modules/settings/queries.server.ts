@@ -1,7 +1,4 @@
-import type { Kysely, Transaction } from 'kysely'
-import type { Database } from '#db/types.ts'
-
-type Db = Kysely<Database> | Transaction<Database>
+import type { Db } from '#db/types.ts'
 
 /** Raw values of the given setting keys; a key that was never set is absent. */
 export async function getSettings(db: Db, keys: readonly string[]): Promise<Map<string, unknown>> {

@@ -1,7 +1,4 @@
-import type { Kysely } from 'kysely'
-import type { Database } from '#db/types.ts'
-
-type Db = Kysely<Database>
+import type { Db } from '#db/types.ts'
 
 /** Published CMS pages that appear in the public navigation, in their order. */
 export function listNavigationPages(db: Db) {
@@ -16,7 +13,11 @@ export function listNavigationPages(db: Db) {
     .execute()
 }
 
-export function getPublishedPage(db: Db, slug: string) {
+/** Slugs are lower-case words joined by hyphens; anything else (a NUL byte, a path) names no page. */
+const SLUG = /^[a-z0-9]+(?:-[a-z0-9]+)*$/
+
+export async function getPublishedPage(db: Db, slug: string) {
+  if (slug.length > 120 || !SLUG.test(slug)) return undefined
   return db
     .selectFrom('pages')
     .select(['slug', 'title', 'summary', 'body', 'updated_at'])

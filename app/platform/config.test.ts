@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
-import { ConfigError, loadConfig, resolveSessionSecret } from './config.ts'
+import { ConfigError, loadConfig, resolveSessionSecret } from './config.server.ts'
 
 const scratch = mkdtempSync(path.join(tmpdir(), 'band-config-'))
 afterAll(() => rmSync(scratch, { recursive: true, force: true }))

@@ -1,5 +1,5 @@
 import { Redis } from 'ioredis'
-import type { Logger } from './logger.ts'
+import type { Logger } from './logger.server.ts'
 
 /**
  * A small string cache: Redis when REDIS_URL is set, process memory otherwise.

@@ -102,6 +102,7 @@ const EnvironmentSchema = z
     MAX_BODY_BYTES: integer(1024, 1024 ** 3, 1024 * 1024),
     SHUTDOWN_TIMEOUT_MS: integer(0, 120_000, 10_000),
     DEMO_PASSWORD: z.preprocess(blankToUndefined, z.string().min(8).default('band-demo-2026')),
+    RUN_WORKER: booleanFlag,
   })
 
 type Environment = z.infer<typeof EnvironmentSchema>
@@ -137,6 +138,8 @@ export type Config = {
   maxBodyBytes: number
   shutdownTimeoutMs: number
   demoPassword: string
+  /** The web process runs the background worker too (RUN_WORKER, default true). */
+  runWorkerInWeb: boolean
 }
 
 export class ConfigError extends Error {
@@ -194,6 +197,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     maxBodyBytes: env.MAX_BODY_BYTES,
     shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
     demoPassword: env.DEMO_PASSWORD,
+    runWorkerInWeb: env.RUN_WORKER ?? true,
   }
 }
 

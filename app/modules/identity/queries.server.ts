@@ -1,0 +1,22 @@
+import type { ExpressionBuilder } from 'kysely'
+import type { Database, Db } from '#db/types.ts'
+
+/**
+ * The identity module's shared reads. Email addresses are compared without
+ * regard to case everywhere (the unique index is on lower(email)), so every
+ * lookup goes through `emailIs`.
+ */
+
+/** `where(emailIs('users', address))`: the case-insensitive match of an email column. */
+export function emailIs<Table extends 'users' | 'members' | 'invitations'>(table: Table, address: string) {
+  return (eb: ExpressionBuilder<Database, Table>) => eb(eb.fn('lower', [eb.ref(`${table}.email`)]), '=', address.trim().toLowerCase())
+}
+
+/** The account with this email address, if any: id, name and status only. */
+export async function findUserByEmail(db: Db, address: string) {
+  return db
+    .selectFrom('users')
+    .select(['users.id', 'users.email', 'users.display_name', 'users.status'])
+    .where(emailIs('users', address))
+    .executeTakeFirst()
+}

@@ -1,0 +1,546 @@
+import { randomUUID } from 'node:crypto'
+import { hostname } from 'node:os'
+import type { Kysely } from 'kysely'
+import type { Database, Db, JobStatus } from '#db/types.ts'
+
+/**
+ * A small job queue in our own database (table `jobs`, migration 0009). Not
+ * pg-boss or graphile-worker: they need their own pg connection, and PGlite
+ * has only the one behind our Kysely handle.
+ *
+ * Delivery is at least once: a worker that dies after a handler succeeded
+ * but before the row says so runs the job again after its lease, so
+ * handlers must be safe to repeat.
+ */
+
+export type JobId = number
+
+export type JobHandler = (
+  payload: unknown, // validate with zod inside the handler: rows outlive the code that wrote them
+  job: { id: JobId; name: string; attempt: number; signal: AbortSignal },
+) => Promise<void>
+
+export type Schedule = {
+  /** The job name; one schedule per job name (it is part of the slot's idempotency key). */
+  name: string
+  every: { minutes: number } | { dailyAt: string; timeZone: string }
+  payload?: unknown
+}
+
+/** What the worker logs through; pino's `Logger` fits. */
+export type JobLogger = {
+  debug(obj: object, msg: string): void
+  info(obj: object, msg: string): void
+  warn(obj: object, msg: string): void
+  error(obj: object, msg: string): void
+}
+
+export type WorkerOptions = {
+  db: Kysely<Database>
+  handlers: Record<string, JobHandler>
+  schedules?: Schedule[]
+  logger: JobLogger
+  workerId?: string
+  /** false: no background loop, call runOnce() yourself (tests, the CLI). Default true. */
+  poll?: boolean
+  pollIntervalMs?: number
+  /** How long a claim holds; renewed while the handler runs, so only a dead or stuck process lets it lapse. */
+  leaseMs?: number
+  concurrency?: number
+  /** Delay before retry number `attempt + 1`, in ms. */
+  backoff?: (attempt: number) => number
+  /** How long stop() waits for running jobs before aborting their signal (and again after). */
+  shutdownTimeoutMs?: number
+  now?: () => Date
+}
+
+export type Worker = {
+  readonly workerId: string
+  /** Stops polling, waits for jobs in flight, aborts their signal after the shutdown timeout. */
+  stop(): Promise<void>
+  /** Enqueues due schedule slots, then claims and runs jobs until none is due; returns how many ran. */
+  runOnce(): Promise<number>
+}
+
+const errorLimit = 2_000
+
+// Wakes polling workers in this process after a committed enqueue, so a job
+// enqueued by the same process starts without waiting for the next poll. Only
+// a hint: other processes find the job by polling.
+const localWakers = new Set<() => void>()
+
+/**
+ * Tells this process' polling workers to look now. The HTTP edge calls it
+ * after each form post, so mail a request queued inside its transaction goes
+ * out at once instead of at the next poll.
+ */
+export function wakeLocalWorkers(): void {
+  for (const wake of localWakers) wake()
+}
+
+/**
+ * Inserts a job in the caller's transaction, so a rolled-back change enqueues
+ * nothing. Returns the job id, or the existing job's id when `idempotencyKey`
+ * was used before (the key stays taken until the job is pruned).
+ */
+export async function enqueueJob(
+  db: Db,
+  job: { name: string; payload?: unknown; runAt?: Date; maxAttempts?: number; idempotencyKey?: string },
+): Promise<JobId> {
+  const values = {
+    name: job.name,
+    payload: job.payload === undefined ? undefined : JSON.stringify(job.payload),
+    run_at: job.runAt,
+    max_attempts: job.maxAttempts,
+    idempotency_key: job.idempotencyKey ?? null,
+  }
+  const key = job.idempotencyKey
+  let id: JobId
+  if (key === undefined) {
+    id = (await db.insertInto('jobs').values(values).returning('id').executeTakeFirstOrThrow()).id
+  } else {
+    const inserted = await db
+      .insertInto('jobs')
+      .values(values)
+      .onConflict((oc) => oc.column('idempotency_key').where('idempotency_key', 'is not', null).doNothing())
+      .returning('id')
+      .executeTakeFirst()
+    if (inserted) {
+      id = inserted.id
+    } else {
+      const existing = await db.selectFrom('jobs').select('id').where('idempotency_key', '=', key).executeTakeFirst()
+      // Only under repeatable read, or when the other job was pruned in between.
+      if (!existing) throw new Error(`job with idempotency key ${key} exists but cannot be read`)
+      return existing.id
+    }
+  }
+  // Inside a transaction the row is not visible yet; the poll will find it.
+  if (!db.isTransaction) wakeLocalWorkers()
+  return id
+}
+
+/** Exponential (10 s, 20 s, 40 s … capped at an hour) with jitter, so jobs that failed together do not retry together. */
+export function defaultBackoff(attempt: number): number {
+  const delay = Math.min(10_000 * 2 ** Math.max(0, attempt - 1), 60 * 60_000)
+  return Math.round(delay / 2 + (Math.random() * delay) / 2)
+}
+
+export function startWorker(options: WorkerOptions): Worker {
+  const { db, handlers, logger } = options
+  const schedules = options.schedules ?? []
+  for (const schedule of schedules) validateSchedule(schedule, handlers)
+  if (new Set(schedules.map((schedule) => schedule.name)).size !== schedules.length) {
+    throw new Error('two schedules share a job name; their slots would share idempotency keys')
+  }
+  const workerId = options.workerId ?? `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`
+  const pollIntervalMs = options.pollIntervalMs ?? 1_000
+  const leaseMs = options.leaseMs ?? 5 * 60_000
+  // The lease is renewed every third of it; shorter would mostly renew.
+  if (leaseMs < 1_000) throw new Error('leaseMs must be at least 1000')
+  const concurrency = Math.max(1, Math.floor(options.concurrency ?? 1))
+  const backoff = options.backoff ?? defaultBackoff
+  const shutdownTimeoutMs = options.shutdownTimeoutMs ?? 10_000
+  const now = options.now ?? (() => new Date())
+
+  type Running = { job: ClaimedJob; controller: AbortController; shuttingDown: boolean; done: Promise<void> }
+  const running = new Set<Running>()
+  // Slot already enqueued by this process, per schedule: one insert per slot, not one per poll.
+  const enqueuedSlots = new Map<string, number>()
+  let stopping = false
+  let stopped: Promise<void> | undefined
+
+  let woken = false
+  let wakeSleeper: (() => void) | undefined
+  function wake() {
+    woken = true
+    wakeSleeper?.()
+  }
+  function sleep(ms: number): Promise<void> {
+    if (woken) {
+      woken = false
+      return Promise.resolve()
+    }
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, ms)
+      function done() {
+        clearTimeout(timer)
+        wakeSleeper = undefined
+        woken = false
+        resolve()
+      }
+      wakeSleeper = done
+    })
+  }
+
+  async function enqueueDueSlots() {
+    for (const schedule of schedules) {
+      const slot = nextScheduleSlot(schedule, now())
+      if (enqueuedSlots.get(schedule.name) === slot.getTime()) continue
+      await enqueueJob(db, {
+        name: schedule.name,
+        payload: schedule.payload,
+        runAt: slot,
+        idempotencyKey: `schedule:${schedule.name}:${slot.toISOString()}`,
+      })
+      enqueuedSlots.set(schedule.name, slot.getTime())
+    }
+  }
+
+  function claim(limit: number) {
+    return claimJobs(db, { workerId, limit, leaseMs, now: now() })
+  }
+
+  function start(job: ClaimedJob): Running {
+    const entry: Running = { job, controller: new AbortController(), shuttingDown: false, done: Promise.resolve() }
+    running.add(entry)
+    entry.done = execute(entry).finally(() => {
+      running.delete(entry)
+      wake()
+    })
+    return entry
+  }
+
+  async function execute(entry: Running) {
+    const { job, controller } = entry
+    const log = { workerId, jobId: job.id, job: job.name, attempt: job.attempts, maxAttempts: job.maxAttempts }
+    let handlerDone = false
+    const heartbeat = setInterval(() => {
+      renewLease(db, job, workerId, new Date(now().getTime() + leaseMs)).then(
+        (held) => {
+          // After the handler, the row leaves 'running' on purpose.
+          if (held || handlerDone) return
+          logger.warn(log, 'job lease was taken over by another worker; aborting it here')
+          controller.abort(new Error('lease lost'))
+        },
+        (error: unknown) => logger.warn({ ...log, error: errorMessage(error) }, 'could not renew a job lease'),
+      )
+    }, leaseMs / 3)
+    try {
+      const handler = Object.hasOwn(handlers, job.name) ? handlers[job.name] : undefined
+      let outcome: Outcome
+      if (job.attempts > job.maxAttempts) {
+        // attempts counts claims: above the limit means the last attempt's worker died holding it.
+        outcome = { kind: 'failed', error: 'lease expired during the last attempt (the worker stopped or hung)' }
+      } else if (!handler) {
+        outcome = { kind: 'failed', error: `no handler for job "${job.name}" in this worker` }
+      } else {
+        try {
+          await handler(job.payload, { id: job.id, name: job.name, attempt: job.attempts, signal: controller.signal })
+          outcome = { kind: 'done' }
+        } catch (error) {
+          const message = errorMessage(error)
+          if (entry.shuttingDown) outcome = { kind: 'released', error: `interrupted by worker shutdown: ${message}` }
+          else if (job.attempts < job.maxAttempts) outcome = { kind: 'retry', error: message, at: new Date(now().getTime() + backoff(job.attempts)) }
+          else outcome = { kind: 'failed', error: message }
+        }
+      }
+      handlerDone = true
+      clearInterval(heartbeat)
+      const recorded = await finishJob(db, job, workerId, outcome, now())
+      if (!recorded) logger.warn(log, 'job was claimed again by another worker after its lease expired; outcome not recorded')
+      else if (outcome.kind === 'done') logger.debug(log, 'job done')
+      else if (outcome.kind === 'retry') logger.warn({ ...log, error: outcome.error, retryAt: outcome.at }, 'job failed; will retry')
+      else if (outcome.kind === 'failed') logger.error({ ...log, error: outcome.error }, 'job failed for good')
+      else logger.info({ ...log, error: outcome.error }, 'job released for another run')
+    } catch (error) {
+      // The bookkeeping failed (database gone): the lease brings the job back.
+      logger.error({ ...log, error: errorMessage(error) }, 'could not record the outcome of a job')
+    } finally {
+      clearInterval(heartbeat)
+    }
+  }
+
+  async function loop() {
+    let failures = 0
+    while (!stopping) {
+      let delay = pollIntervalMs
+      try {
+        await enqueueDueSlots()
+        const free = concurrency - running.size
+        if (free > 0) for (const job of await claim(free)) start(job)
+        failures = 0
+      } catch (error) {
+        failures += 1
+        // Back off while the database is away instead of logging every poll.
+        delay = Math.min(30_000, pollIntervalMs * 2 ** failures)
+        logger.error({ workerId, error: errorMessage(error), retryInMs: delay }, 'job worker could not poll the database')
+      }
+      if (!stopping) await sleep(delay)
+    }
+  }
+
+  const polling = options.poll !== false
+  const loopDone = polling ? loop() : Promise.resolve()
+  if (polling) localWakers.add(wake)
+
+  return {
+    workerId,
+    async runOnce() {
+      if (stopping) return 0
+      await enqueueDueSlots()
+      let count = 0
+      // Checks stopping each round: a job released by stop() is due again at once.
+      while (!stopping) {
+        const jobs = await claim(concurrency)
+        if (jobs.length === 0) return count
+        await Promise.all(jobs.map((job) => start(job).done))
+        count += jobs.length
+      }
+      return count
+    },
+    stop() {
+      stopped ??= (async () => {
+        stopping = true
+        localWakers.delete(wake)
+        wake()
+        await loopDone
+        if (await settlesWithin([...running].map((entry) => entry.done), shutdownTimeoutMs)) return
+        logger.warn({ workerId, jobIds: [...running].map((entry) => entry.job.id) }, 'jobs still running at shutdown; aborting them')
+        for (const entry of running) {
+          entry.shuttingDown = true
+          entry.controller.abort(new Error('worker shutting down'))
+        }
+        if (!(await settlesWithin([...running].map((entry) => entry.done), shutdownTimeoutMs))) {
+          logger.warn({ workerId, jobIds: [...running].map((entry) => entry.job.id) }, 'jobs ignored the abort; their leases will bring them back')
+        }
+      })()
+      return stopped
+    },
+  }
+}
+
+type ClaimedJob = { id: JobId; name: string; payload: unknown; attempts: number; maxAttempts: number }
+
+type Outcome =
+  | { kind: 'done' }
+  | { kind: 'retry'; error: string; at: Date }
+  | { kind: 'failed'; error: string }
+  // Interrupted by shutdown: back in the queue at once, the attempt not counted.
+  | { kind: 'released'; error: string }
+
+async function claimJobs(
+  db: Kysely<Database>,
+  { workerId, limit, leaseMs, now }: { workerId: string; limit: number; leaseMs: number; now: Date },
+): Promise<ClaimedJob[]> {
+  // The app's clock, not the database's, so tests can move time; clocks of
+  // several hosts only need to agree to well within a lease.
+  const due = db
+    .selectFrom('jobs')
+    .select('id')
+    .where((eb) =>
+      eb.or([
+        eb.and([eb('status', '=', 'queued'), eb('run_at', '<=', now)]),
+        eb.and([eb('status', '=', 'running'), eb('locked_until', '<', now)]),
+      ]),
+    )
+    .orderBy('run_at')
+    .orderBy('id')
+    .limit(limit)
+    .forUpdate()
+    .skipLocked()
+  const rows = await db
+    .updateTable('jobs')
+    .set((eb) => ({
+      status: 'running',
+      locked_until: new Date(now.getTime() + leaseMs),
+      locked_by: workerId,
+      attempts: eb('attempts', '+', 1),
+      updated_at: now,
+      // Tells the admin why a job ran twice: its last worker stopped holding it.
+      last_error: eb
+        .case()
+        .when('status', '=', 'running')
+        .then('lease expired: the previous worker stopped or hung')
+        .else(eb.ref('last_error'))
+        .end(),
+    }))
+    .where('id', 'in', due)
+    .returning(['id', 'name', 'payload', 'attempts', 'max_attempts'])
+    .execute()
+  return rows
+    .map((row) => ({ id: row.id, name: row.name, payload: row.payload, attempts: row.attempts, maxAttempts: row.max_attempts }))
+    .sort((a, b) => a.id - b.id)
+}
+
+// Every write after the claim names the claim it belongs to (worker and
+// attempt), so a worker whose lease was taken over cannot overwrite the
+// newer run; the attempt also tells apart two claims by the same worker.
+function whereClaimed(job: ClaimedJob, workerId: string) {
+  return { id: job.id, locked_by: workerId, attempts: job.attempts }
+}
+
+async function renewLease(db: Kysely<Database>, job: ClaimedJob, workerId: string, until: Date): Promise<boolean> {
+  const claim = whereClaimed(job, workerId)
+  const result = await db
+    .updateTable('jobs')
+    .set({ locked_until: until })
+    .where('id', '=', claim.id)
+    .where('locked_by', '=', claim.locked_by)
+    .where('attempts', '=', claim.attempts)
+    .where('status', '=', 'running')
+    .executeTakeFirst()
+  return result.numUpdatedRows > 0n
+}
+
+async function finishJob(db: Kysely<Database>, job: ClaimedJob, workerId: string, outcome: Outcome, now: Date): Promise<boolean> {
+  const claim = whereClaimed(job, workerId)
+  const unlocked = { locked_until: null, locked_by: null, updated_at: now }
+  const query = db
+    .updateTable('jobs')
+    .where('id', '=', claim.id)
+    .where('locked_by', '=', claim.locked_by)
+    .where('attempts', '=', claim.attempts)
+    .where('status', '=', 'running')
+  const update =
+    outcome.kind === 'done'
+      ? query.set({ ...unlocked, status: 'done', finished_at: now })
+      : outcome.kind === 'retry'
+        ? query.set({ ...unlocked, status: 'queued', run_at: outcome.at, last_error: outcome.error })
+        : outcome.kind === 'failed'
+          ? query.set({ ...unlocked, status: 'failed', last_error: outcome.error, finished_at: now })
+          : query.set((eb) => ({ ...unlocked, status: 'queued', run_at: now, last_error: outcome.error, attempts: eb('attempts', '-', 1) }))
+  const result = await update.executeTakeFirst()
+  return result.numUpdatedRows > 0n
+}
+
+/** Deletes done jobs finished before `olderThan`; failed ones stay for the admins. Returns how many went. */
+export async function pruneJobs(db: Db, { olderThan }: { olderThan: Date }): Promise<number> {
+  const result = await db.deleteFrom('jobs').where('status', '=', 'done').where('finished_at', '<', olderThan).executeTakeFirst()
+  return Number(result.numDeletedRows)
+}
+
+export async function countJobsByStatus(db: Db): Promise<Record<JobStatus, number>> {
+  const rows = await db
+    .selectFrom('jobs')
+    .select((eb) => ['status', eb.fn.countAll<number>().as('count')])
+    .groupBy('status')
+    .execute()
+  const counts: Record<JobStatus, number> = { queued: 0, running: 0, done: 0, failed: 0 }
+  for (const row of rows) counts[row.status] = Number(row.count)
+  return counts
+}
+
+export type FailedJob = {
+  id: JobId
+  name: string
+  payload: unknown
+  attempts: number
+  maxAttempts: number
+  lastError: string | null
+  createdAt: Date
+  finishedAt: Date | null
+}
+
+/** Most recently failed first. */
+export async function listFailedJobs(db: Db, { limit }: { limit: number }): Promise<FailedJob[]> {
+  return db
+    .selectFrom('jobs')
+    .select([
+      'id',
+      'name',
+      'payload',
+      'attempts',
+      'max_attempts as maxAttempts',
+      'last_error as lastError',
+      'created_at as createdAt',
+      'finished_at as finishedAt',
+    ])
+    .where('status', '=', 'failed')
+    .orderBy('finished_at', 'desc')
+    .orderBy('id', 'desc')
+    .limit(limit)
+    .execute()
+}
+
+/**
+ * The first slot of a schedule strictly after `after`. `every.minutes` is
+ * aligned to the clock (multiples of the interval since the Unix epoch, so
+ * :00/:15/:30/:45 for 15). `dailyAt` is a wall-clock time in `timeZone`; on
+ * the day clocks go forward a time inside the gap runs that much later
+ * (01:30 → 02:30 BST), on the day they go back it runs at the first of the
+ * two 01:30s, and never twice.
+ */
+export function nextScheduleSlot(schedule: Pick<Schedule, 'every'>, after: Date): Date {
+  const every = schedule.every
+  if ('minutes' in every) {
+    if (!Number.isInteger(every.minutes) || every.minutes < 1) throw new Error(`every.minutes must be a whole number ≥ 1, not ${every.minutes}`)
+    const step = every.minutes * 60_000
+    return new Date((Math.floor(after.getTime() / step) + 1) * step)
+  }
+  const match = /^([01]\d|2[0-3]):([0-5]\d)$/.exec(every.dailyAt)
+  if (!match) throw new Error(`dailyAt must be HH:MM (00:00–23:59), not "${every.dailyAt}"`)
+  const [hour, minute] = [Number(match[1]), Number(match[2])]
+  const today = wallClock(after.getTime(), every.timeZone)
+  for (let day = 0; day <= 2; day++) {
+    const slot = zonedTimeToInstant(today.year, today.month, today.day + day, hour, minute, every.timeZone)
+    if (slot > after.getTime()) return new Date(slot)
+  }
+  throw new Error(`no slot found for ${every.dailyAt} in ${every.timeZone}`)
+}
+
+function validateSchedule(schedule: Schedule, handlers: Record<string, JobHandler>) {
+  if (!Object.hasOwn(handlers, schedule.name)) throw new Error(`schedule "${schedule.name}" has no handler`)
+  // Throws on a bad interval, time or time zone now rather than at the first tick.
+  nextScheduleSlot(schedule, new Date())
+}
+
+const dayMs = 24 * 60 * 60_000
+const formatters = new Map<string, Intl.DateTimeFormat>()
+
+function wallClock(instant: number, timeZone: string) {
+  let format = formatters.get(timeZone)
+  if (!format) {
+    // Throws RangeError for an unknown zone.
+    format = new Intl.DateTimeFormat('en-US', {
+      timeZone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: 'numeric',
+      day: 'numeric',
+      hour: 'numeric',
+      minute: 'numeric',
+      second: 'numeric',
+    })
+    formatters.set(timeZone, format)
+  }
+  const parts = format.formatToParts(instant)
+  const value = (type: Intl.DateTimeFormatPartTypes) => Number(parts.find((p) => p.type === type)?.value)
+  return { year: value('year'), month: value('month'), day: value('day'), hour: value('hour'), minute: value('minute'), second: value('second') }
+}
+
+/** The zone's wall clock at `instant`, read as if it were UTC. */
+function wallTimeAsUtc(instant: number, timeZone: string): number {
+  const w = wallClock(instant, timeZone)
+  return Date.UTC(w.year, w.month - 1, w.day, w.hour, w.minute, w.second)
+}
+
+function offsetAt(instant: number, timeZone: string): number {
+  const whole = Math.floor(instant / 1000) * 1000
+  return wallTimeAsUtc(whole, timeZone) - whole
+}
+
+// Like Temporal's 'compatible' disambiguation: the earlier instant when the
+// wall time happens twice, the later one when it falls into a gap.
+function zonedTimeToInstant(year: number, month: number, day: number, hour: number, minute: number, timeZone: string): number {
+  const wall = Date.UTC(year, month - 1, day, hour, minute)
+  // The offsets a day either side cover any one transition near the wall time.
+  const before = offsetAt(wall - dayMs, timeZone)
+  const after = offsetAt(wall + dayMs, timeZone)
+  const matches = [...new Set([before, after])].map((offset) => wall - offset).filter((t) => wallTimeAsUtc(t, timeZone) === wall)
+  return matches.length > 0 ? Math.min(...matches) : wall - before
+}
+
+function errorMessage(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error)
+  return message.length > errorLimit ? `${message.slice(0, errorLimit)}…` : message
+}
+
+async function settlesWithin(promises: Promise<unknown>[], ms: number): Promise<boolean> {
+  if (promises.length === 0) return true
+  let timer: NodeJS.Timeout | undefined
+  const timeout = new Promise<false>((resolve) => {
+    timer = setTimeout(() => resolve(false), ms)
+  })
+  const settled = Promise.allSettled(promises).then(() => true as const)
+  return Promise.race([settled, timeout]).finally(() => clearTimeout(timer))
+}
