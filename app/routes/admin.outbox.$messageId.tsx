@@ -22,10 +22,21 @@ export default function OutboxMessage({ loaderData }: Route.ComponentProps) {
         <Link to={href('/admin/outbox')} className="text-brand-800 underline">Back to the outbox</Link>
       </p>
       <h1 className="text-3xl font-bold">{message.subject}</h1>
-      <p className="text-sm text-stone-700">
-        To {message.toAddress} · {message.status}
-        {message.error ? ` (${message.error})` : ''}
-      </p>
+      <dl className="grid grid-cols-[auto_1fr] gap-x-4 gap-y-1 text-sm">
+        <dt className="font-semibold">To</dt>
+        <dd>{message.toAddress}</dd>
+        <dt className="font-semibold">Status</dt>
+        <dd>
+          {message.status}
+          {message.attempts > 0 ? ` after ${message.attempts} ${message.attempts === 1 ? 'try' : 'tries'}` : ''}
+        </dd>
+        {message.error ? (
+          <>
+            <dt className="font-semibold">Last error</dt>
+            <dd className="text-red-800">{message.error}</dd>
+          </>
+        ) : null}
+      </dl>
       <pre className="whitespace-pre-wrap rounded border border-stone-200 bg-white p-4 font-sans">{message.textBody}</pre>
     </article>
   )

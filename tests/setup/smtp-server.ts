@@ -8,7 +8,7 @@ import { SMTPServer } from 'smtp-server'
  *
  *   const smtp = await startTestSmtpServer()
  *   afterAll(() => smtp.stop())
- *   const mailer = createMailer({ smtpUrl: smtp.url, from, logger })
+ *   // … SMTP_URL = smtp.url for a test server, or createMailTransport({ smtpUrl: smtp.url, from, logger })
  *   const mail = await smtp.waitForMail('musician@example.org')
  *
  * No TLS: STARTTLS is not offered, and the url carries `?ignoreTLS=true` so
@@ -27,7 +27,7 @@ export type ReceivedMail = {
 }
 
 export type TestSmtpServer = {
-  /** `smtp://127.0.0.1:PORT?ignoreTLS=true`, ready for SMTP_URL or createMailer. */
+  /** `smtp://127.0.0.1:PORT?ignoreTLS=true`, ready for SMTP_URL or createMailTransport. */
   url: string
   /** Every message received so far, oldest first. */
   messages: ReceivedMail[]
@@ -36,11 +36,14 @@ export type TestSmtpServer = {
    * pass `messages.length` taken before the action to ignore older mail.
    */
   waitForMail(to: string, options?: { timeoutMs?: number; since?: number }): Promise<ReceivedMail>
+  /** While true, every recipient is refused with 451 (a mail server that is up but not taking mail). */
+  setRefusing(refusing: boolean): void
   stop(): Promise<void>
 }
 
 export async function startTestSmtpServer(): Promise<TestSmtpServer> {
   const messages: ReceivedMail[] = []
+  let refusing = false
   const waiters = new Set<() => void>()
 
   const server = new SMTPServer({
@@ -50,6 +53,12 @@ export async function startTestSmtpServer(): Promise<TestSmtpServer> {
     logger: false,
     // stop() should not wait long for a client that never says QUIT.
     closeTimeout: 1_000,
+    onRcptTo(_address, _session, callback) {
+      if (!refusing) return callback()
+      const error: Error & { responseCode?: number } = new Error('Mailbox unavailable, try again later')
+      error.responseCode = 451
+      callback(error)
+    },
     onData(stream, session, callback) {
       simpleParser(stream)
         .then((parsed) => {
@@ -107,6 +116,9 @@ export async function startTestSmtpServer(): Promise<TestSmtpServer> {
         }, timeoutMs)
         waiters.add(check)
       })
+    },
+    setRefusing(value) {
+      refusing = value
     },
     stop: () => new Promise<void>((resolve) => server.close(() => resolve())),
   }

@@ -31,3 +31,8 @@ export function isKnownTimeZone(timeZone: string): boolean {
     return false
   }
 }
+
+/** "1 Dec 2026, 19:44": for logs and lists where the weekday is noise. */
+export function formatTimestamp(date: Date, timeZone: string): string {
+  return formatter(timeZone, { dateStyle: 'medium', timeStyle: 'short' }).format(date)
+}
