@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createTestDatabase, type TestDatabase } from '#tests/setup/database.ts'
-import { can, canAny, type Grants } from './permissions.ts'
+import { ADMIN_AREA_PERMISSIONS, can, canAny, type Grants, PERMISSIONS } from './permissions.ts'
+import { ROLES } from './roles.ts'
 import { loadGrants, loadRolePermissions } from './permissions.server.ts'
 
 let database: TestDatabase
@@ -19,6 +20,24 @@ async function userWith(email: string, grants: { role: 'super_admin' | 'admin' |
   }
   return user.id
 }
+
+describe('the lists in the code and in the database', () => {
+  it('name the same permissions, each with the reach its suffix says', async () => {
+    const stored = await database.db.selectFrom('permissions').select(['name']).orderBy('name').execute()
+    expect(stored.map((row) => row.name)).toEqual([...PERMISSIONS].sort())
+    // Suffixes: .own, .section, .assigned, .all, or none (the whole band).
+    for (const name of PERMISSIONS) expect(name).toMatch(/^[a-z]+(\.[a-z]+)*$/)
+    for (const name of ADMIN_AREA_PERMISSIONS) expect(PERMISSIONS).toContain(name)
+  })
+
+  it('name the same roles, highest first', async () => {
+    const stored = await database.db.selectFrom('roles').select(['name', 'label', 'rank']).orderBy('rank', 'desc').orderBy('name').execute()
+    expect(new Set(stored.map((row) => row.name))).toEqual(new Set(ROLES.map((role) => role.name)))
+    for (const role of ROLES) expect(stored.find((row) => row.name === role.name)?.label).toBe(role.label)
+    const rank = (name: string) => stored.find((row) => row.name === name)?.rank ?? -1
+    for (let i = 1; i < ROLES.length; i++) expect(rank(ROLES[i - 1]?.name ?? '')).toBeGreaterThanOrEqual(rank(ROLES[i]?.name ?? ''))
+  })
+})
 
 describe('the role hierarchy from the database', () => {
   it('gives each role its own permissions and those of every role it includes', async () => {
