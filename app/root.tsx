@@ -4,7 +4,7 @@ import type { Route } from './+types/root'
 import stylesheet from './app.css?url'
 import { describeError, GeneralErrorBoundary } from './components/error-boundary.tsx'
 import { useNonce } from './components/nonce.tsx'
-import { SiteFooter, SiteHeader } from './components/site-chrome.tsx'
+import { SiteFrame } from './components/area-layout.tsx'
 import { ToastMessage } from './components/toast.tsx'
 import { getCurrentUser, loadCurrentUser } from './modules/identity/auth.server.ts'
 import { getSiteFrame } from './modules/site/site-frame.server.ts'
@@ -50,8 +50,8 @@ export function Layout({ children }: { children: ReactNode }) {
         >
           Skip to content
         </a>
-        {children}
         <ToastMessage toast={toast} />
+        {children}
         <ScrollRestoration nonce={nonce} />
         <Scripts nonce={nonce} />
       </body>
@@ -64,15 +64,10 @@ export default function App() {
 }
 
 export function ErrorBoundary() {
-  // Without the root data (the database may be what failed) the chrome falls back to a plain name.
-  const data = useRouteLoaderData<typeof loader>('root')
+  // Without the root data (the database may be what failed) the frame falls back to a plain name.
   return (
-    <>
-      <SiteHeader bandName={data?.band.name ?? 'Community Band'} navigation={data?.navigation ?? []} user={data?.user ?? null} />
-      <main id="main" tabIndex={-1} className="mx-auto w-full max-w-3xl flex-1 px-4 py-12">
-        <GeneralErrorBoundary />
-      </main>
-      <SiteFooter bandName={data?.band.name ?? 'Community Band'} contactEmail={data?.band.contactEmail ?? null} />
-    </>
+    <SiteFrame>
+      <GeneralErrorBoundary />
+    </SiteFrame>
   )
 }

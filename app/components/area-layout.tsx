@@ -1,38 +1,27 @@
 import type { ReactNode } from 'react'
-import { href, Link, NavLink, Outlet, useRouteLoaderData } from 'react-router'
+import { NavLink, Outlet, useRouteLoaderData } from 'react-router'
 import type { loader as rootLoader } from '#app/root.tsx'
-import { SignOutButton } from './site-chrome.tsx'
+import { GeneralErrorBoundary } from './error-boundary.tsx'
+import { SiteFooter, SiteHeader } from './site-chrome.tsx'
 
 export type AreaLink = { to: string; label: string; end?: boolean }
 
 /**
- * The frame shared by the members' portal, the library and admin: a slim
- * header with the area's own navigation, then the page. Each area's layout
- * route passes its links.
+ * The frame of every page: the site header (with the areas the user may
+ * use), then the area's own navigation when it has one, the page, the
+ * footer. The public site, the portal, the library, admin and settings all
+ * render through it, so they look like one site.
  */
-export function AreaLayout({ area, links, children }: { area: string; links: AreaLink[]; children?: ReactNode }) {
+export function SiteFrame({ area, links, children }: { area?: string; links?: AreaLink[]; children?: ReactNode }) {
   const data = useRouteLoaderData<typeof rootLoader>('root')
+  const bandName = data?.band.name ?? 'Community Band'
   return (
     <>
-      <header className="border-b border-stone-200 bg-white">
-        <div className="mx-auto flex max-w-6xl flex-wrap items-center justify-between gap-3 px-4 py-3">
-          <p className="font-semibold">
-            <Link to={href('/')} className="text-brand-800 hover:underline">
-              {data?.band.name ?? 'Community Band'}
-            </Link>
-            <span aria-hidden="true" className="px-2 text-stone-400">/</span>
-            <span>{area}</span>
-          </p>
-          {data?.user ? (
-            <div className="flex items-center gap-3 text-sm">
-              <span>{data.user.displayName}</span>
-              <Link to={href('/settings/security')} className="text-brand-800 underline">
-                Security
-              </Link>
-              <SignOutButton className="rounded border border-stone-300 px-2 py-1 hover:bg-stone-100" />
-            </div>
-          ) : null}
-          <nav aria-label={area} className="w-full">
+      <SiteHeader bandName={bandName} navigation={data?.navigation ?? []} user={data?.user ?? null} />
+      {area && links?.length ? (
+        <div className="border-b border-stone-200 bg-white">
+          <nav aria-label={area} className="mx-auto flex max-w-6xl flex-wrap items-center gap-x-4 gap-y-1 px-4 py-2">
+            <p className="text-sm font-semibold uppercase tracking-wide text-stone-500">{area}</p>
             <ul className="flex flex-wrap gap-1 text-sm">
               {links.map((link) => (
                 <li key={link.to}>
@@ -40,7 +29,7 @@ export function AreaLayout({ area, links, children }: { area: string; links: Are
                     to={link.to}
                     end={link.end}
                     className={({ isActive }) =>
-                      `block rounded px-3 py-2 hover:bg-stone-100 ${isActive ? 'bg-brand-50 font-semibold text-brand-900' : 'text-stone-800'}`
+                      `block rounded px-3 py-1.5 hover:bg-stone-100 ${isActive ? 'bg-brand-50 font-semibold text-brand-900' : 'text-stone-800'}`
                     }
                   >
                     {link.label}
@@ -50,11 +39,21 @@ export function AreaLayout({ area, links, children }: { area: string; links: Are
             </ul>
           </nav>
         </div>
-      </header>
+      ) : null}
       <main id="main" tabIndex={-1} className="mx-auto w-full max-w-6xl flex-1 px-4 py-8">
         {children ?? <Outlet />}
       </main>
+      <SiteFooter bandName={bandName} contactEmail={data?.band.contactEmail ?? null} />
     </>
+  )
+}
+
+/** An area's layout and its error page share the frame: a 403 or 404 under /admin looks like admin. */
+export function AreaErrorBoundary({ area, links }: { area: string; links: AreaLink[] }) {
+  return (
+    <SiteFrame area={area} links={links}>
+      <GeneralErrorBoundary />
+    </SiteFrame>
   )
 }
 

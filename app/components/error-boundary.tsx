@@ -15,7 +15,10 @@ export const fallbackError = { title: 'Something went wrong', message: 'Sorry, s
 /** Title and message for an error, by its HTTP status. */
 export function describeError(error: unknown): { status: number; title: string; message: string } {
   const status = isRouteErrorResponse(error) ? error.status : 500
-  return { status, ...(messages[status] ?? fallbackError) }
+  const known = messages[status] ?? fallbackError
+  // notFound('There is no such message') and friends may say more than the status does.
+  const specific = isRouteErrorResponse(error) ? (error.data as { message?: unknown } | null)?.message : undefined
+  return { status, title: known.title, message: typeof specific === 'string' && specific ? specific : known.message }
 }
 
 /**

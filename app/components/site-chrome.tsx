@@ -1,11 +1,32 @@
 import { Form, href, Link, NavLink } from 'react-router'
+import { ADMIN_AREA_PERMISSIONS, can, canAny, type Grants } from '#app/modules/identity/permissions.ts'
 
 type NavigationPage = { slug: string; title: string }
 
-const linkClass = ({ isActive }: { isActive: boolean }) =>
-  `rounded px-2 py-1 hover:bg-brand-700 ${isActive ? 'underline underline-offset-4' : ''}`
+export type FrameUser = { displayName: string; grants: Grants }
 
-/** The public header: band name, the CMS pages marked for navigation, members' entrance. */
+/** The areas of the site a signed-in user may open, in the order the header shows them. */
+export function areasFor(user: FrameUser | null): { to: string; label: string }[] {
+  if (!user) return []
+  return [
+    { to: href('/portal'), label: 'Portal' },
+    ...(can(user.grants, 'music.view.all') ? [{ to: href('/library'), label: 'Library' }] : []),
+    ...(canAny(user.grants, ADMIN_AREA_PERMISSIONS) ? [{ to: href('/admin'), label: 'Admin' }] : []),
+    { to: href('/settings'), label: 'Settings' },
+  ]
+}
+
+const publicLink = ({ isActive }: { isActive: boolean }) =>
+  `rounded px-2 py-1 hover:bg-white/10 ${isActive ? 'underline decoration-2 underline-offset-4' : ''}`
+
+const areaLink = ({ isActive }: { isActive: boolean }) =>
+  `block rounded-full px-3 py-1 text-sm font-medium ${isActive ? 'bg-white text-brand-900' : 'text-white hover:bg-white/15'}`
+
+/**
+ * The one header of every page: the band, the public navigation, and for a
+ * signed-in user the areas they may use and their name. Public and signed-in
+ * pages share it, so the site reads as one place.
+ */
 export function SiteHeader({
   bandName,
   navigation,
@@ -13,51 +34,80 @@ export function SiteHeader({
 }: {
   bandName: string
   navigation: NavigationPage[]
-  user: { displayName: string } | null
+  user: FrameUser | null
 }) {
+  const areas = areasFor(user)
   return (
     <header className="bg-brand-800 text-white">
-      <div className="mx-auto flex max-w-5xl flex-wrap items-center justify-between gap-3 px-4 py-4">
-        <Link to={href('/')} className="text-xl font-bold tracking-tight">
-          {bandName}
+      <div className="mx-auto flex max-w-6xl flex-wrap items-center justify-between gap-x-6 gap-y-3 px-4 py-3">
+        <Link to={href('/')} className="flex items-center gap-3 text-lg font-bold tracking-tight">
+          <BandMark />
+          <span>{bandName}</span>
         </Link>
         <nav aria-label="Main">
-          <ul className="flex flex-wrap items-center gap-2 text-sm">
+          <ul className="flex flex-wrap items-center gap-1 text-sm">
             <li>
-              <NavLink to={href('/')} end className={linkClass}>
+              <NavLink to={href('/')} end className={publicLink}>
                 Home
               </NavLink>
             </li>
             {navigation.map((page) => (
               <li key={page.slug}>
-                <NavLink to={href('/:slug', { slug: page.slug })} className={linkClass}>
+                <NavLink to={href('/:slug', { slug: page.slug })} className={publicLink}>
                   {page.title}
                 </NavLink>
               </li>
             ))}
-            <li>
-              <NavLink to={href('/portal')} className={linkClass}>
-                Members
-              </NavLink>
-            </li>
-            <li>
-              {user ? <SignOutButton className="rounded px-2 py-1 hover:bg-brand-700" /> : (
-                <NavLink to={href('/login')} className={linkClass}>
-                  Sign in
+            {user ? null : (
+              <li>
+                <NavLink to={href('/login')} className="ml-1 rounded-full bg-white px-3 py-1 font-semibold text-brand-900 hover:bg-brand-50">
+                  Members’ sign in
                 </NavLink>
-              )}
-            </li>
+              </li>
+            )}
           </ul>
         </nav>
       </div>
+      {user ? (
+        <div className="border-t border-white/15 bg-brand-900">
+          <div className="mx-auto flex max-w-6xl flex-wrap items-center justify-between gap-x-4 gap-y-2 px-4 py-2">
+            <nav aria-label="Your areas">
+              <ul className="flex flex-wrap gap-1">
+                {areas.map((area) => (
+                  <li key={area.to}>
+                    <NavLink to={area.to} className={areaLink}>
+                      {area.label}
+                    </NavLink>
+                  </li>
+                ))}
+              </ul>
+            </nav>
+            <div className="flex items-center gap-3 text-sm">
+              <span>
+                Signed in as <strong className="font-semibold">{user.displayName}</strong>
+              </span>
+              <SignOutButton className="rounded-full border border-white/40 px-3 py-1 hover:bg-white/15" />
+            </div>
+          </div>
+        </div>
+      ) : null}
     </header>
+  )
+}
+
+/** A small emblem beside the band's name: a stylised note, drawn inline (no request, no JS). */
+function BandMark() {
+  return (
+    <svg aria-hidden="true" viewBox="0 0 32 32" className="h-8 w-8 shrink-0 rounded-lg bg-white/10 p-1.5">
+      <path fill="currentColor" d="M22 4v15.2A4.5 4.5 0 1 1 19 15V8.6l-8 2V22a4.5 4.5 0 1 1-3-4.2V7.4L22 4Z" />
+    </svg>
   )
 }
 
 export function SiteFooter({ bandName, contactEmail }: { bandName: string; contactEmail: string | null }) {
   return (
     <footer className="mt-12 border-t border-stone-200 bg-white">
-      <div className="mx-auto flex max-w-5xl flex-wrap justify-between gap-4 px-4 py-6 text-sm text-stone-700">
+      <div className="mx-auto flex max-w-6xl flex-wrap justify-between gap-4 px-4 py-6 text-sm text-stone-700">
         <p>
           © {new Date().getFullYear()} {bandName}
         </p>
