@@ -2,14 +2,15 @@ import { type DatabaseHandle, openDatabase } from '#db/client.server.ts'
 import type { TestServer } from './test-server.ts'
 
 /**
- * A second connection to a test server's PostgreSQL database, for checks
- * behind the app's back (audit rows, an invitation made to expire). Only with
- * DATABASE_URL: the embedded PGlite belongs to the server process alone.
- * Close it before stopping the server.
+ * The test server's database, for checks behind the app's back (audit rows,
+ * an invitation made to expire): a second connection to its PostgreSQL, or on
+ * the embedded default the server's own PGlite handle (one opener only), which
+ * the test server hands over. Close it before stopping the server; closing the
+ * borrowed PGlite handle leaves it open for the server.
  */
-export async function openServerDatabase(server: TestServer): Promise<DatabaseHandle | undefined> {
-  if (!server.databaseUrl) return undefined
-  return openDatabase({ kind: 'postgres', url: server.databaseUrl, poolMax: 2 })
+export async function openServerDatabase(server: TestServer): Promise<DatabaseHandle> {
+  if (server.databaseUrl) return openDatabase({ kind: 'postgres', url: server.databaseUrl, poolMax: 2 })
+  return { ...server.runtime.database, close: async () => {} }
 }
 
 export type AuditRowSummary = { id: number; action: string; actorId: string | null; entityId: string | null; changes: string; row: string }

@@ -20,6 +20,8 @@ export type TestServer = {
   databaseUrl: string | undefined
   /** The environment the server was started with. */
   env: NodeJS.ProcessEnv
+  /** The server's own runtime (its database handle, its config), for checks behind the app's back. */
+  runtime: Awaited<ReturnType<typeof ServerEntry.startServer>>['runtime']
   stop(): Promise<void>
 }
 
@@ -61,6 +63,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     dataDir,
     databaseUrl: database?.url,
     env,
+    runtime: server.runtime,
     async stop() {
       await server.stop()
       await database?.drop()
