@@ -1,7 +1,11 @@
 import { randomUUID } from 'node:crypto'
 import { hostname } from 'node:os'
 import type { Kysely } from 'kysely'
-import type { Database, Db, JobStatus } from '#db/types.ts'
+import type { Database, Db } from '#db/types.ts'
+import { nextScheduleSlot, type ScheduleEvery } from './job-schedules.ts'
+
+export { nextScheduleSlot } from './job-schedules.ts'
+export { countJobsByStatus, type FailedJob, listFailedJobs, pruneJobs } from './job-queries.server.ts'
 
 /**
  * A small job queue in our own database (table `jobs`, migration 0009). Not
@@ -23,7 +27,7 @@ export type JobHandler = (
 export type Schedule = {
   /** The job name; one schedule per job name (it is part of the slot's idempotency key). */
   name: string
-  every: { minutes: number } | { dailyAt: string; timeZone: string }
+  every: ScheduleEvery
   payload?: unknown
 }
 
@@ -404,130 +408,10 @@ async function finishJob(db: Kysely<Database>, job: ClaimedJob, workerId: string
 }
 
 /** Deletes done jobs finished before `olderThan`; failed ones stay for the admins. Returns how many went. */
-export async function pruneJobs(db: Db, { olderThan }: { olderThan: Date }): Promise<number> {
-  const result = await db.deleteFrom('jobs').where('status', '=', 'done').where('finished_at', '<', olderThan).executeTakeFirst()
-  return Number(result.numDeletedRows)
-}
-
-export async function countJobsByStatus(db: Db): Promise<Record<JobStatus, number>> {
-  const rows = await db
-    .selectFrom('jobs')
-    .select((eb) => ['status', eb.fn.countAll<number>().as('count')])
-    .groupBy('status')
-    .execute()
-  const counts: Record<JobStatus, number> = { queued: 0, running: 0, done: 0, failed: 0 }
-  for (const row of rows) counts[row.status] = Number(row.count)
-  return counts
-}
-
-export type FailedJob = {
-  id: JobId
-  name: string
-  payload: unknown
-  attempts: number
-  maxAttempts: number
-  lastError: string | null
-  createdAt: Date
-  finishedAt: Date | null
-}
-
-/** Most recently failed first. */
-export async function listFailedJobs(db: Db, { limit }: { limit: number }): Promise<FailedJob[]> {
-  return db
-    .selectFrom('jobs')
-    .select([
-      'id',
-      'name',
-      'payload',
-      'attempts',
-      'max_attempts as maxAttempts',
-      'last_error as lastError',
-      'created_at as createdAt',
-      'finished_at as finishedAt',
-    ])
-    .where('status', '=', 'failed')
-    .orderBy('finished_at', 'desc')
-    .orderBy('id', 'desc')
-    .limit(limit)
-    .execute()
-}
-
-/**
- * The first slot of a schedule strictly after `after`. `every.minutes` is
- * aligned to the clock (multiples of the interval since the Unix epoch, so
- * :00/:15/:30/:45 for 15). `dailyAt` is a wall-clock time in `timeZone`; on
- * the day clocks go forward a time inside the gap runs that much later
- * (01:30 → 02:30 BST), on the day they go back it runs at the first of the
- * two 01:30s, and never twice.
- */
-export function nextScheduleSlot(schedule: Pick<Schedule, 'every'>, after: Date): Date {
-  const every = schedule.every
-  if ('minutes' in every) {
-    if (!Number.isInteger(every.minutes) || every.minutes < 1) throw new Error(`every.minutes must be a whole number ≥ 1, not ${every.minutes}`)
-    const step = every.minutes * 60_000
-    return new Date((Math.floor(after.getTime() / step) + 1) * step)
-  }
-  const match = /^([01]\d|2[0-3]):([0-5]\d)$/.exec(every.dailyAt)
-  if (!match) throw new Error(`dailyAt must be HH:MM (00:00–23:59), not "${every.dailyAt}"`)
-  const [hour, minute] = [Number(match[1]), Number(match[2])]
-  const today = wallClock(after.getTime(), every.timeZone)
-  for (let day = 0; day <= 2; day++) {
-    const slot = zonedTimeToInstant(today.year, today.month, today.day + day, hour, minute, every.timeZone)
-    if (slot > after.getTime()) return new Date(slot)
-  }
-  throw new Error(`no slot found for ${every.dailyAt} in ${every.timeZone}`)
-}
-
 function validateSchedule(schedule: Schedule, handlers: Record<string, JobHandler>) {
   if (!Object.hasOwn(handlers, schedule.name)) throw new Error(`schedule "${schedule.name}" has no handler`)
   // Throws on a bad interval, time or time zone now rather than at the first tick.
   nextScheduleSlot(schedule, new Date())
-}
-
-const dayMs = 24 * 60 * 60_000
-const formatters = new Map<string, Intl.DateTimeFormat>()
-
-function wallClock(instant: number, timeZone: string) {
-  let format = formatters.get(timeZone)
-  if (!format) {
-    // Throws RangeError for an unknown zone.
-    format = new Intl.DateTimeFormat('en-US', {
-      timeZone,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: 'numeric',
-      day: 'numeric',
-      hour: 'numeric',
-      minute: 'numeric',
-      second: 'numeric',
-    })
-    formatters.set(timeZone, format)
-  }
-  const parts = format.formatToParts(instant)
-  const value = (type: Intl.DateTimeFormatPartTypes) => Number(parts.find((p) => p.type === type)?.value)
-  return { year: value('year'), month: value('month'), day: value('day'), hour: value('hour'), minute: value('minute'), second: value('second') }
-}
-
-/** The zone's wall clock at `instant`, read as if it were UTC. */
-function wallTimeAsUtc(instant: number, timeZone: string): number {
-  const w = wallClock(instant, timeZone)
-  return Date.UTC(w.year, w.month - 1, w.day, w.hour, w.minute, w.second)
-}
-
-function offsetAt(instant: number, timeZone: string): number {
-  const whole = Math.floor(instant / 1000) * 1000
-  return wallTimeAsUtc(whole, timeZone) - whole
-}
-
-// Like Temporal's 'compatible' disambiguation: the earlier instant when the
-// wall time happens twice, the later one when it falls into a gap.
-function zonedTimeToInstant(year: number, month: number, day: number, hour: number, minute: number, timeZone: string): number {
-  const wall = Date.UTC(year, month - 1, day, hour, minute)
-  // The offsets a day either side cover any one transition near the wall time.
-  const before = offsetAt(wall - dayMs, timeZone)
-  const after = offsetAt(wall + dayMs, timeZone)
-  const matches = [...new Set([before, after])].map((offset) => wall - offset).filter((t) => wallTimeAsUtc(t, timeZone) === wall)
-  return matches.length > 0 ? Math.min(...matches) : wall - before
 }
 
 function errorMessage(error: unknown): string {
