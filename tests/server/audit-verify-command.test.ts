@@ -8,7 +8,7 @@ import { migrateToLatest } from '#db/migrate.server.ts'
 import type { Database } from '#db/types.ts'
 import { CommandError, runCommand } from '#server/cli.ts'
 import { createTestDatabase } from '#tests/setup/database.ts'
-import { recordAudit, systemContext } from './audit.server.ts'
+import { recordAudit, systemContext } from '#app/modules/audit/audit.server.ts'
 
 /**
  * `npm run audit:verify` end to end: the command opens the database the way
