@@ -156,16 +156,27 @@ function refuse({ request, context }: Args, user: CurrentUser, needed: string): 
   throw data({ reason: 'forbidden' }, { status: 403 })
 }
 
-/** Only same-site paths: never a redirect to another site (ASVS 3.x, open redirects). */
+/**
+ * Only same-site paths: never a redirect to another site (ASVS 3.7.x). The
+ * target is resolved the way a browser resolves a Location header, and what
+ * comes back must still be a path on this site: "/./\/evil.example",
+ * "/%2e//evil.example" or "/\tevil" normalise to "//…", which a browser would
+ * take for another host, so they fall back.
+ */
 export function safeRedirectPath(target: unknown, fallback = '/portal'): string {
-  if (typeof target !== 'string' || !target.startsWith('/') || target.startsWith('//') || target.startsWith('/\\')) return fallback
+  if (typeof target !== 'string' || !target.startsWith('/') || target.length > 2048) return fallback
+  let url: URL
   try {
-    const url = new URL(target, 'http://band.invalid')
-    return url.origin === 'http://band.invalid' ? `${url.pathname}${url.search}${url.hash}` : fallback
+    url = new URL(target, SAME_SITE)
   } catch {
     return fallback
   }
+  const path = `${url.pathname}${url.search}${url.hash}`
+  if (url.origin !== SAME_SITE || path.startsWith('//') || path.startsWith('/\\')) return fallback
+  return path
 }
+
+const SAME_SITE = 'http://band.invalid'
 
 /** Who did it, from where: for the audit row of a mutation in this request. */
 export function auditContextFor(args: Pick<Args, 'context'>, actor: { id: string | null; name: string }): AuditContext {
