@@ -2,10 +2,18 @@ import { getFormProps, getInputProps, useForm } from '@conform-to/react'
 import { getZodConstraint, parseWithZod } from '@conform-to/zod/v4'
 import { data, Form, href, Link, redirect } from 'react-router'
 import { Field, FormAlert, SubmitButton } from '#app/components/forms.tsx'
-import { auditContextFor, requireAnonymous, safeRedirectPath } from '#app/modules/identity/auth.server.ts'
+import { auditContextFor, getCurrentUser, requireAnonymous, safeRedirectPath } from '#app/modules/identity/auth.server.ts'
 import { loginAuthenticator } from '#app/modules/identity/login.server.ts'
 import { LoginSchema } from '#app/modules/identity/schema.ts'
-import { completeSignIn, PENDING_SECOND_FACTOR_MS, pendingSecondFactorCookie, sessionCookieHeader } from '#app/modules/identity/sign-in.server.ts'
+import {
+  completeSignIn,
+  knownDeviceKey,
+  PENDING_SECOND_FACTOR_MS,
+  pendingSecondFactorCookie,
+  readDevice,
+  rememberDevice,
+  sessionCookieHeader,
+} from '#app/modules/identity/sign-in.server.ts'
 import { throttledResponse, tooManyAttempts } from '#app/modules/identity/throttled-response.ts'
 import { runtimeContext } from '#app/platform/context.ts'
 import type { Route } from './+types/_public.login'
@@ -31,7 +39,11 @@ export async function action(args: Route.ActionArgs) {
   }
   const redirectTo = safeRedirectPath(submission.value.redirectTo)
   const audit = auditContextFor(args, { id: null, name: 'Anonymous visitor' })
-  const outcome = await loginAuthenticator(runtime.db, runtime.rateLimits, audit).authenticate('password', request)
+  const device = await readDevice(runtime, request)
+  const outcome = await loginAuthenticator(runtime.db, runtime.rateLimits, audit, (email) => knownDeviceKey(device, email)).authenticate(
+    'password',
+    request,
+  )
 
   switch (outcome.kind) {
     case 'throttled':
@@ -63,6 +75,8 @@ export async function action(args: Route.ActionArgs) {
         { status: 400 },
       )
     case 'signed-in': {
+      // The password was right: this browser is a known device for the account from now on.
+      const headers = new Headers({ 'Set-Cookie': await rememberDevice(runtime, device, submission.value.email) })
       if (outcome.needsSecondFactor) {
         const pending = await pendingSecondFactorCookie(runtime).serialize({
           userId: outcome.userId,
@@ -70,10 +84,19 @@ export async function action(args: Route.ActionArgs) {
           redirectTo,
           expiresAt: Date.now() + PENDING_SECOND_FACTOR_MS,
         })
-        throw redirect(href('/login/two-factor'), { headers: { 'Set-Cookie': pending } })
+        headers.append('Set-Cookie', pending)
+        throw redirect(href('/login/two-factor'), { headers })
       }
-      const session = await completeSignIn(runtime.db, { userId: outcome.userId, displayName: outcome.displayName, audit, method: 'password' })
-      throw redirect(redirectTo, { headers: { 'Set-Cookie': await sessionCookieHeader(runtime, session) } })
+      const session = await completeSignIn(runtime.db, {
+        userId: outcome.userId,
+        displayName: outcome.displayName,
+        audit,
+        method: 'password',
+        // Signing in again in this browser ends its previous session.
+        replacingSessionId: getCurrentUser(args)?.sessionId,
+      })
+      headers.append('Set-Cookie', await sessionCookieHeader(runtime, session))
+      throw redirect(redirectTo, { headers })
     }
   }
 }

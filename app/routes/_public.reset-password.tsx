@@ -5,10 +5,13 @@ import { auditContextFor } from '#app/modules/identity/auth.server.ts'
 import { findUsableReset, resetPassword } from '#app/modules/identity/password-reset.server.ts'
 import { ResetPasswordSchema } from '#app/modules/identity/schema.ts'
 import { clearSessionCookie } from '#app/modules/identity/sign-in.server.ts'
+import { throttledResponse, tooManyAttempts } from '#app/modules/identity/throttled-response.ts'
 import { runtimeContext } from '#app/platform/context.ts'
 import type { Route } from './+types/_public.reset-password'
 
 export const meta: Route.MetaFunction = () => [{ title: 'Choose a new password' }]
+
+export { retryAfterHeaders as headers } from '#app/modules/identity/throttled-response.ts'
 
 export async function loader({ request, context }: Route.LoaderArgs) {
   const token = new URL(request.url).searchParams.get('token') ?? ''
@@ -22,11 +25,17 @@ export async function action(args: Route.ActionArgs) {
   if (submission.status !== 'success') {
     return data({ result: submission.reply({ hideFields: ['newPassword', 'confirmPassword'] }) }, { status: 400 })
   }
-  const outcome = await resetPassword(runtime.db, {
+  const outcome = await resetPassword(runtime.db, runtime.rateLimits, {
     token: submission.value.token,
     newPassword: submission.value.newPassword,
     audit: auditContextFor(args, { id: null, name: 'Anonymous visitor' }),
   })
+  if (outcome.kind === 'throttled') {
+    return throttledResponse(
+      { result: submission.reply({ hideFields: ['newPassword', 'confirmPassword'], formErrors: [tooManyAttempts(outcome.retryAfterSeconds)] }) },
+      outcome.retryAfterSeconds,
+    )
+  }
   if (outcome.kind === 'invalid-link') {
     return data({ result: submission.reply({ formErrors: ['This link has expired or was already used. Ask for a new one.'] }) }, { status: 400 })
   }

@@ -204,23 +204,47 @@ describe('repeated failures for one account', () => {
     expect(refused?.html).toMatch(/<h1[^>]*>Sign in<\/h1>/)
     expect(refused?.html).toContain('name="email"')
 
-    // The same IP may still sign in to another account: the lock is per account.
+    // The same IP may still sign in to another account: the lock is per account and client.
     const colleague = browser('198.51.100.7')
     expect((await colleague.login('librarian@example.org')).location).toBe('/portal')
 
-    // While locked, even the right password is refused, and no session starts.
-    const owner = browser('198.51.100.7')
-    const blocked = await owner.login('leader@example.org', DEMO_PASSWORD)
+    // From the guessing client, even the right password now waits, and no session starts.
+    const sameClient = browser('198.51.100.7')
+    const blocked = await sameClient.login('leader@example.org', DEMO_PASSWORD)
     expect(blocked.status).toBe(429)
     expect(Number(blocked.headers.get('retry-after')), 'Retry-After').toBeGreaterThan(0)
-    expect(owner.cookie('band_session')).toBeUndefined()
-    // …from any IP: the account is what is locked.
+    // One burst never locks anyone out for more than an hour.
+    expect(Number(blocked.headers.get('retry-after'))).toBeLessThanOrEqual(60 * 60)
+    expect(sameClient.cookie('band_session')).toBeUndefined()
+
+    // Finding 5: the owner is not locked out by someone else's guessing —
+    // neither from another network…
     const elsewhere = browser('192.0.2.99')
-    expect((await elsewhere.login('leader@example.org', DEMO_PASSWORD)).status).toBe(429)
+    expect((await elsewhere.login('leader@example.org', DEMO_PASSWORD)).location).toBe('/portal')
+    // …nor on a device that signed in to the account before, even behind the guesser's IP.
+    const knownDevice = browser('198.51.100.7')
+    const device = elsewhere.cookie('band_device')
+    expect(device, 'a device cookie after signing in').toBeTruthy()
+    knownDevice.setCookie('band_device', device ?? '')
+    expect((await knownDevice.login('leader@example.org', DEMO_PASSWORD)).location).toBe('/portal')
+  })
+
+  it('counts a burst of concurrent guesses before checking them: 60 at once check at most 5 (finding 4)', async () => {
+    const attacker = browser('198.51.100.60')
+    const before = await auditRowsSince(database)
+    const lastId = before.at(-1)?.id ?? 0
+    const answers = await Promise.all(Array.from({ length: 60 }, (_, i) => attacker.login('director@example.org', `burst-guess-${i}`)))
+    const statuses = answers.map((answer) => answer.status)
+    expect(statuses.filter((status) => status === 400).length).toBeLessThanOrEqual(5)
+    expect(statuses.filter((status) => status === 429).length).toBeGreaterThanOrEqual(55)
+    // The audit log agrees: at most five passwords were compared.
+    const rows = (await auditRowsSince(database, lastId)).filter((row) => row.changes.includes('director@example.org'))
+    expect(rows.filter((row) => row.action === 'auth.login.failed').length).toBeLessThanOrEqual(5)
+    // And the director still signs in from their own network.
+    expect((await browser('192.0.2.60').login('director@example.org')).location).toBe('/portal')
   })
 })
 
-// On both databases: the test server hands over its own PGlite handle.
 describe('the audit log', () => {
   it('holds the sign-ins and failures, no password, and an unbroken chain', async () => {
     const rows = await auditRowsSince(database)

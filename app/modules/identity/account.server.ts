@@ -1,7 +1,7 @@
 import { recordAudit, type AuditContext } from '#app/modules/audit/audit.server.ts'
 import { enqueueMail } from '#app/modules/email/outbox.server.ts'
 import type { Db } from '#db/types.ts'
-import { emailIs } from './queries.server.ts'
+import { emailIs, endOutstandingResets } from './queries.server.ts'
 import { hashPassword, passwordProblem, verifyPassword } from './passwords.server.ts'
 import { createRecoveryCodes } from './recovery-codes.server.ts'
 import { deleteSession, deleteUserSessions } from './sessions.server.ts'
@@ -53,7 +53,12 @@ export async function changePassword(db: Db, input: {
   await db.transaction().execute(async (trx) => {
     await setPassword(trx, input.userId, hash)
     const ended = await deleteUserSessions(trx, input.userId, { except: input.sessionId })
-    await recordAudit(trx, input.audit, { action: 'auth.password.changed', entity: ['user', input.userId], details: { otherSessionsEnded: ended } })
+    const resetLinksEnded = await endOutstandingResets(trx, input.userId)
+    await recordAudit(trx, input.audit, {
+      action: 'auth.password.changed',
+      entity: ['user', input.userId],
+      details: { otherSessionsEnded: ended, resetLinksEnded },
+    })
     await notifyAccountChange(trx, input.email, 'your password was changed')
   })
   return { ok: true }

@@ -7,7 +7,7 @@ import { hashPassword, passwordProblem } from './passwords.server.ts'
 import { can, type Grants } from './permissions.ts'
 import { emailIs } from './queries.server.ts'
 import { hashToken, newToken } from './sessions.server.ts'
-import { checkAttempt, recordFailure } from './throttle.server.ts'
+import { takeAttempt } from './throttle.server.ts'
 
 /**
  * Members do not sign themselves up: an admin or director invites them by
@@ -116,14 +116,11 @@ export async function acceptInvitation(
   rateLimits: RateLimits,
   input: { token: string; password: string; audit: AuditContext },
 ): Promise<AcceptOutcome> {
-  const keys = { ip: input.audit.ip ?? 'unknown' }
-  const verdict = await checkAttempt(rateLimits, 'invite', keys)
-  if (!verdict.allowed) return { kind: 'throttled', retryAfterSeconds: verdict.retryAfterSeconds }
+  // Every try counts, taken before the link is looked up.
+  const attempt = await takeAttempt(rateLimits, 'invite', { ip: input.audit.ip ?? 'unknown' })
+  if (!attempt.allowed) return { kind: 'throttled', retryAfterSeconds: attempt.retryAfterSeconds }
   const invitation = await findUsableInvitation(db, input.token)
-  if (!invitation) {
-    await recordFailure(rateLimits, 'invite', keys)
-    return { kind: 'invalid-link' }
-  }
+  if (!invitation) return { kind: 'invalid-link' }
   const problem = passwordProblem(input.password, { email: invitation.email, displayName: invitation.display_name })
   if (problem) return { kind: 'weak-password', message: problem }
   const hash = await hashPassword(input.password)

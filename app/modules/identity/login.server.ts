@@ -5,7 +5,7 @@ import type { RateLimits } from '#app/platform/rate-limit.server.ts'
 import type { Db } from '#db/types.ts'
 import { emailIs } from './queries.server.ts'
 import { verifyPassword, spendPasswordCheckTime } from './passwords.server.ts'
-import { checkAttempt, recordFailure, recordSuccess } from './throttle.server.ts'
+import { takeAttempt } from './throttle.server.ts'
 
 /**
  * Checking a password (ASVS 6.3). remix-auth only authenticates: the form
@@ -18,12 +18,18 @@ export type LoginOutcome =
   | { kind: 'must-reset-password' }
   | { kind: 'throttled'; retryAfterSeconds: number }
 
-export function loginAuthenticator(db: Db, rateLimits: RateLimits, audit: AuditContext) {
+export function loginAuthenticator(
+  db: Db,
+  rateLimits: RateLimits,
+  audit: AuditContext,
+  /** The device key of this browser for the email asked for, when it signed in to it before. */
+  knownDeviceFor: (email: string) => string | null,
+) {
   return new Authenticator<LoginOutcome>().use(
     new FormStrategy(async ({ form }) => {
       const email = String(form.get('email') ?? '').trim()
       const password = String(form.get('password') ?? '')
-      return checkPassword(db, rateLimits, { email, password, audit })
+      return checkPassword(db, rateLimits, { email, password, audit, knownDevice: knownDeviceFor(email) })
     }),
     'password',
   )
@@ -32,18 +38,18 @@ export function loginAuthenticator(db: Db, rateLimits: RateLimits, audit: AuditC
 export async function checkPassword(
   db: Db,
   rateLimits: RateLimits,
-  input: { email: string; password: string; audit: AuditContext },
+  input: { email: string; password: string; audit: AuditContext; knownDevice?: string | null },
 ): Promise<LoginOutcome> {
   const { email, password, audit } = input
-  const keys = { ip: audit.ip ?? 'unknown', account: email }
-  const verdict = await checkAttempt(rateLimits, 'login', keys)
-  if (!verdict.allowed) {
+  // Taken before the password is checked, so a burst checks no more than the limit.
+  const attempt = await takeAttempt(rateLimits, 'login', { ip: audit.ip ?? 'unknown', account: email, knownDevice: input.knownDevice })
+  if (!attempt.allowed) {
     await recordAudit(db, audit, {
       action: 'auth.login.throttled',
       entity: ['user', null],
-      details: { email, retryAfterSeconds: verdict.retryAfterSeconds },
+      details: { email, retryAfterSeconds: attempt.retryAfterSeconds },
     })
-    return { kind: 'throttled', retryAfterSeconds: verdict.retryAfterSeconds }
+    return { kind: 'throttled', retryAfterSeconds: attempt.retryAfterSeconds }
   }
 
   const account = await db
@@ -66,7 +72,6 @@ export async function checkPassword(
     : (await spendPasswordCheckTime(password), false)
 
   if (!account || !passwordOk || account.status !== 'active') {
-    await recordFailure(rateLimits, 'login', keys)
     await recordAudit(db, audit, {
       action: 'auth.login.failed',
       entity: ['user', account?.id ?? null],
@@ -77,7 +82,7 @@ export async function checkPassword(
     })
     return { kind: 'refused' }
   }
-  await recordSuccess(rateLimits, 'login', keys)
+  await attempt.succeeded()
   if (account.must_reset_password) return { kind: 'must-reset-password' }
   return {
     kind: 'signed-in',

@@ -4,10 +4,10 @@ import type { Config } from '#app/platform/config.server.ts'
 import type { RateLimits } from '#app/platform/rate-limit.server.ts'
 import type { Db } from '#db/types.ts'
 import { notifyAccountChange, setPassword } from './account.server.ts'
-import { findUserByEmail } from './queries.server.ts'
+import { endOutstandingResets, findUserByEmail } from './queries.server.ts'
 import { hashPassword, passwordProblem } from './passwords.server.ts'
 import { deleteUserSessions, hashToken, newToken } from './sessions.server.ts'
-import { checkAttempt, recordFailure } from './throttle.server.ts'
+import { takeAttempt } from './throttle.server.ts'
 
 /**
  * Forgotten passwords (ASVS 6.4): a single-use link valid for one hour, sent
@@ -23,11 +23,9 @@ export async function requestPasswordReset(
   rateLimits: RateLimits,
   input: { email: string; siteOrigin: string; audit: AuditContext },
 ): Promise<ResetRequestOutcome> {
-  const keys = { ip: input.audit.ip ?? 'unknown', account: input.email }
-  const verdict = await checkAttempt(rateLimits, 'forgot-password', keys)
-  if (!verdict.allowed) return { kind: 'throttled', retryAfterSeconds: verdict.retryAfterSeconds }
   // Every request counts, found or not: the limit is on asking, not on failing.
-  await recordFailure(rateLimits, 'forgot-password', keys)
+  const attempt = await takeAttempt(rateLimits, 'forgot-password', { ip: input.audit.ip ?? 'unknown', account: input.email })
+  if (!attempt.allowed) return { kind: 'throttled', retryAfterSeconds: attempt.retryAfterSeconds }
 
   const user = await findUserByEmail(db, input.email)
   if (!user || user.status === 'disabled') {
@@ -64,10 +62,21 @@ export async function findUsableReset(db: Db, token: string) {
     .executeTakeFirst()
 }
 
-export type ResetOutcome = { kind: 'done'; userId: string } | { kind: 'invalid-link' } | { kind: 'weak-password'; message: string }
+export type ResetOutcome =
+  | { kind: 'done'; userId: string }
+  | { kind: 'invalid-link' }
+  | { kind: 'weak-password'; message: string }
+  | { kind: 'throttled'; retryAfterSeconds: number }
 
 /** Sets the new password, uses up the link and ends every session of the account. */
-export async function resetPassword(db: Db, input: { token: string; newPassword: string; audit: AuditContext }): Promise<ResetOutcome> {
+export async function resetPassword(
+  db: Db,
+  rateLimits: RateLimits,
+  input: { token: string; newPassword: string; audit: AuditContext },
+): Promise<ResetOutcome> {
+  // Guessing at reset links is limited per IP; the try is taken before the link is looked up.
+  const attempt = await takeAttempt(rateLimits, 'reset', { ip: input.audit.ip ?? 'unknown' })
+  if (!attempt.allowed) return { kind: 'throttled', retryAfterSeconds: attempt.retryAfterSeconds }
   const reset = await findUsableReset(db, input.token)
   if (!reset || reset.status === 'disabled') return { kind: 'invalid-link' }
   const problem = passwordProblem(input.newPassword, { email: reset.email, displayName: reset.display_name })
@@ -83,11 +92,12 @@ export async function resetPassword(db: Db, input: { token: string; newPassword:
       .executeTakeFirst()
     if (claimed.numUpdatedRows === 0n) return false
     await setPassword(trx, reset.user_id, hash)
+    const otherLinksEnded = await endOutstandingResets(trx, reset.user_id)
     const ended = await deleteUserSessions(trx, reset.user_id)
     await recordAudit(trx, { ...input.audit, actor: { id: reset.user_id, name: reset.display_name } }, {
       action: 'auth.password_reset.completed',
       entity: ['user', reset.user_id],
-      details: { sessionsEnded: ended },
+      details: { sessionsEnded: ended, otherLinksEnded },
     })
     await notifyAccountChange(trx, reset.email, 'the password was reset with an emailed link, and every device was signed out')
     return true

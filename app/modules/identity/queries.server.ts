@@ -12,6 +12,20 @@ export function emailIs<Table extends 'users' | 'members' | 'invitations'>(table
   return (eb: ExpressionBuilder<Database, Table>) => eb(eb.fn('lower', [eb.ref(`${table}.email`)]), '=', address.trim().toLowerCase())
 }
 
+/**
+ * Ends every reset link of the account still waiting to be used: after a
+ * reset or a password change, an older link must not set the password again.
+ */
+export async function endOutstandingResets(db: Db, userId: string): Promise<number> {
+  const result = await db
+    .updateTable('password_resets')
+    .set({ used_at: new Date() })
+    .where('user_id', '=', userId)
+    .where('used_at', 'is', null)
+    .executeTakeFirst()
+  return Number(result.numUpdatedRows)
+}
+
 /** The account with this email address, if any: id, name and status only. */
 export async function findUserByEmail(db: Db, address: string) {
   return db

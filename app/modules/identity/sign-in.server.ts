@@ -1,9 +1,12 @@
+import { randomBytes } from 'node:crypto'
+import { z } from 'zod'
 import { recordAudit, type AuditContext } from '#app/modules/audit/audit.server.ts'
 import type { Runtime } from '#app/platform/runtime.server.ts'
 import type { Db } from '#db/types.ts'
 import { signedCookie } from '#app/platform/cookies.server.ts'
 import { sessionCookie } from './auth.server.ts'
 import { createSession, deleteSession } from './sessions.server.ts'
+import { accountKey } from './throttle.server.ts'
 
 /**
  * The end of a successful sign-in: a brand-new session (never a reused id,
@@ -77,4 +80,36 @@ export async function readPendingSecondFactor(
     redirectTo: String(pending.redirectTo ?? '/portal'),
     expiresAt: pending.expiresAt,
   }
+}
+
+/**
+ * A browser that has signed in to an account before is a "known device" for
+ * it: a long-lived signed cookie with a random id and the (hashed) accounts
+ * it signed in to. Someone guessing at the account elsewhere cannot lock the
+ * owner's known device out (throttle.server.ts).
+ */
+const DEVICE_COOKIE_DAYS = 400
+const MAX_ACCOUNTS_PER_DEVICE = 10
+const DeviceSchema = z.object({ id: z.string().regex(/^[\w-]{16,64}$/), accounts: z.array(z.string().regex(/^[0-9a-f]{32}$/)).max(MAX_ACCOUNTS_PER_DEVICE) })
+type Device = z.infer<typeof DeviceSchema>
+
+function deviceCookie(runtime: Pick<Runtime, 'config' | 'sessionSecret'>) {
+  return signedCookie(runtime, 'band_device', DEVICE_COOKIE_DAYS * 24 * 60 * 60)
+}
+
+export async function readDevice(runtime: Pick<Runtime, 'config' | 'sessionSecret'>, request: Request): Promise<Device | null> {
+  const parsed = DeviceSchema.safeParse(await deviceCookie(runtime).parse(request.headers.get('cookie')))
+  return parsed.success ? parsed.data : null
+}
+
+/** The device's key for throttling sign-ins to `email`, if it signed in to that account before. */
+export function knownDeviceKey(device: Device | null, email: string): string | null {
+  return device && device.accounts.includes(accountKey(email)) ? device.id : null
+}
+
+/** The Set-Cookie value that remembers this browser for `email` after a successful sign-in. */
+export async function rememberDevice(runtime: Pick<Runtime, 'config' | 'sessionSecret'>, device: Device | null, email: string): Promise<string> {
+  const key = accountKey(email)
+  const accounts = [key, ...(device?.accounts ?? []).filter((known) => known !== key)].slice(0, MAX_ACCOUNTS_PER_DEVICE)
+  return deviceCookie(runtime).serialize({ id: device?.id ?? randomBytes(18).toString('base64url'), accounts })
 }

@@ -1,78 +1,133 @@
+import { createHash } from 'node:crypto'
 import { RateLimiterRes } from 'rate-limiter-flexible'
 import type { Limiter, RateLimits } from '#app/platform/rate-limit.server.ts'
 
 /**
- * Stricter limits for the doors attackers knock on (ASVS 6.3.1): sign-in,
- * two-factor codes, forgot-password and invitation acceptance. Counted per
- * IP and per account; an account's allowance shrinks after each lock-out
- * (progressive back-off). Redis when configured, memory otherwise, memory
- * again while Redis is down (see app/platform/rate-limit.server.ts). Callers
- * pass the runtime's `rateLimits`.
+ * Limits for the doors attackers knock on (ASVS 6.3.1): sign-in, two-step
+ * codes, forgot-password, reset and invitation links, and re-entering the
+ * password on the security pages.
+ *
+ * - An attempt is **taken before it is checked** (`takeAttempt`), never
+ *   counted afterwards: N attempts at once check at most the limit, because
+ *   each one has already spent its point when the password or code is
+ *   compared. A success gives the client's points back.
+ * - Guessing is stopped per **account + client**: the IP, or a device that has
+ *   signed in to that account before (a signed cookie). Someone guessing the
+ *   director's password locks out only themselves; the director on a known
+ *   device or another network still signs in.
+ * - Each lock-out lasts longer than the last, but **never more than an hour**.
+ * - An account-wide **ceiling per day** stops a slow attack spread over many
+ *   networks; per IP, a ceiling across all accounts stops spraying.
+ * - Accounts are keyed by a hash, never the plain address (keys may sit in Redis).
+ *
+ * Redis when configured, memory otherwise, memory again while Redis is down
+ * (app/platform/rate-limit.server.ts).
  */
+export type Door = 'login' | 'two-factor' | 'forgot-password' | 'reset' | 'invite' | 'reauth'
 
-export type Door = 'login' | 'two-factor' | 'forgot-password' | 'invite'
-
-type Limiters = { perIp: Limiter; perAccount: Limiter; lockouts: Limiter }
-
-const settings: Record<Door, { perIp: number; perAccount: number; windowSeconds: number }> = {
-  login: { perIp: 30, perAccount: 5, windowSeconds: 15 * 60 },
-  'two-factor': { perIp: 30, perAccount: 5, windowSeconds: 15 * 60 },
-  'forgot-password': { perIp: 10, perAccount: 3, windowSeconds: 60 * 60 },
-  invite: { perIp: 20, perAccount: 10, windowSeconds: 60 * 60 },
+type DoorLimits = {
+  windowSeconds: number
+  /** All attempts from one IP, whatever the account. */
+  perIp: number
+  /** Attempts for one account from one client (IP, or a known device). */
+  perClient: number
+  /** Attempts for one account in a day, from everywhere. */
+  perAccountDay: number
 }
 
-function limitersFor(rateLimits: RateLimits, door: Door): Limiters {
-  const { perIp, perAccount, windowSeconds } = settings[door]
+const HOUR = 60 * 60
+
+const limits: Record<Door, DoorLimits> = {
+  login: { windowSeconds: 15 * 60, perIp: 30, perClient: 5, perAccountDay: 100 },
+  'two-factor': { windowSeconds: 15 * 60, perIp: 30, perClient: 5, perAccountDay: 50 },
+  reauth: { windowSeconds: 15 * 60, perIp: 30, perClient: 5, perAccountDay: 50 },
+  'forgot-password': { windowSeconds: HOUR, perIp: 10, perClient: 3, perAccountDay: 10 },
+  reset: { windowSeconds: HOUR, perIp: 20, perClient: 20, perAccountDay: 1_000 },
+  invite: { windowSeconds: HOUR, perIp: 20, perClient: 20, perAccountDay: 1_000 },
+}
+
+export type AttemptKeys = {
+  ip: string
+  /** The account asked for (an email address or a user id); omit where none is known. */
+  account?: string
+  /** A device that signed in to this account before (see `knownDeviceKey`). */
+  knownDevice?: string | null
+}
+
+export type Attempt =
+  | { allowed: true; succeeded(): Promise<void> }
+  | { allowed: false; retryAfterSeconds: number }
+
+function limitersFor(rateLimits: RateLimits, door: Door) {
+  const { windowSeconds, perIp, perClient, perAccountDay } = limits[door]
   return {
     perIp: rateLimits.get({ keyPrefix: `rl:${door}:ip`, points: perIp, durationSeconds: windowSeconds }),
-    perAccount: rateLimits.get({ keyPrefix: `rl:${door}:account`, points: perAccount, durationSeconds: windowSeconds }),
-    // How often this account was locked out today: each lock-out lasts twice as long as the last.
-    lockouts: rateLimits.get({ keyPrefix: `rl:${door}:lockouts`, points: 1_000, durationSeconds: 24 * 60 * 60 }),
+    perClient: rateLimits.get({ keyPrefix: `rl:${door}:client`, points: perClient, durationSeconds: windowSeconds }),
+    perAccountDay: rateLimits.get({ keyPrefix: `rl:${door}:account-day`, points: perAccountDay, durationSeconds: 24 * HOUR }),
+    // How often this account + client was locked out today: each lock-out lasts twice as long, up to an hour.
+    lockouts: rateLimits.get({ keyPrefix: `rl:${door}:lockouts`, points: 1_000, durationSeconds: 24 * HOUR }),
   }
 }
 
-export type Verdict = { allowed: true } | { allowed: false; retryAfterSeconds: number }
+/** A stable, non-reversible key for an account: keys must not carry addresses. */
+export function accountKey(account: string): string {
+  return createHash('sha256').update(account.trim().toLowerCase()).digest('hex').slice(0, 32)
+}
 
-/** Whether another attempt may be made now; counts nothing. */
-export async function checkAttempt(rateLimits: RateLimits, door: Door, keys: { ip: string; account?: string }): Promise<Verdict> {
-  const { perIp, perAccount } = limitersFor(rateLimits, door)
-  const [byIp, byAccount] = await Promise.all([
-    perIp.get(keys.ip),
-    keys.account ? perAccount.get(normalise(keys.account)) : Promise.resolve(null),
+/**
+ * Takes one attempt at `door`. Refused: nothing is checked and the caller
+ * answers 429. Allowed: the caller checks the password or code, and calls
+ * `succeeded()` when it was right.
+ */
+export async function takeAttempt(rateLimits: RateLimits, door: Door, keys: AttemptKeys): Promise<Attempt> {
+  const limiters = limitersFor(rateLimits, door)
+  const account = keys.account ? accountKey(keys.account) : undefined
+  const client = account ? `${account}:${keys.knownDevice ? `device:${keys.knownDevice}` : `ip:${keys.ip}`}` : undefined
+
+  const taken = await Promise.all([
+    consume(limiters.perIp, keys.ip),
+    client ? consume(limiters.perClient, client) : Promise.resolve(null),
+    account ? consume(limiters.perAccountDay, account) : Promise.resolve(null),
   ])
-  const limits = settings[door]
-  const waits: number[] = []
-  if (byIp && byIp.consumedPoints >= limits.perIp) waits.push(byIp.msBeforeNext)
-  if (byAccount && byAccount.consumedPoints >= limits.perAccount) waits.push(byAccount.msBeforeNext)
-  return waits.length ? { allowed: false, retryAfterSeconds: Math.max(1, ...waits.map((ms) => Math.ceil(ms / 1000))) } : { allowed: true }
-}
-
-/** A failed attempt: counts against the IP and the account; a full account is blocked, longer each time. */
-export async function recordFailure(rateLimits: RateLimits, door: Door, keys: { ip: string; account?: string }): Promise<void> {
-  const { perIp, perAccount, lockouts } = limitersFor(rateLimits, door)
-  await perIp.consume(keys.ip).catch(ignoreRefusal)
-  if (!keys.account) return
-  const account = normalise(keys.account)
-  const result = await perAccount.consume(account).catch((refusal: unknown) => (refusal instanceof RateLimiterRes ? refusal : null))
-  if (result && result.remainingPoints === 0) {
-    const previous = await lockouts.get(account)
-    const times = previous?.consumedPoints ?? 0
-    await lockouts.consume(account).catch(ignoreRefusal)
-    const seconds = Math.min(settings[door].windowSeconds * 2 ** times, 24 * 60 * 60)
-    await perAccount.block(account, seconds)
+  const refusals = taken.filter((result): result is Extract<Consumed, { refused: true }> => result?.refused === true)
+  if (refusals.length > 0) {
+    const perClient = taken[1]
+    // The attempt that used up this client's allowance starts its lock-out.
+    if (client && perClient?.refused && perClient.justEmptied) await lockOut(limiters, door, client)
+    return { allowed: false, retryAfterSeconds: Math.max(1, ...refusals.map((refusal) => Math.ceil(refusal.waitMs / 1000))) }
+  }
+  return {
+    allowed: true,
+    async succeeded() {
+      // A success costs nothing: a rehearsal hall's shared Wi-Fi must not run out of sign-ins.
+      await limiters.perIp.reward(keys.ip, 1).catch(() => undefined)
+      if (!client || !account) return
+      // The owner got in: this client starts afresh, and the day's ceiling gets its point back.
+      await Promise.all([
+        limiters.perClient.delete(client).catch(() => undefined),
+        limiters.lockouts.delete(client).catch(() => undefined),
+        limiters.perAccountDay.reward(account, 1).catch(() => undefined),
+      ])
+    },
   }
 }
 
-/** A successful attempt clears the account's failures (not the IP's). */
-export async function recordSuccess(rateLimits: RateLimits, door: Door, keys: { account?: string }): Promise<void> {
-  if (!keys.account) return
-  await limitersFor(rateLimits, door).perAccount.delete(normalise(keys.account)).catch(() => undefined)
+type Consumed = { refused: false } | { refused: true; waitMs: number; justEmptied: boolean }
+
+async function consume(limiter: Limiter, key: string): Promise<Consumed> {
+  try {
+    await limiter.consume(key)
+    return { refused: false }
+  } catch (rejection) {
+    if (!(rejection instanceof RateLimiterRes)) throw rejection
+    // consumedPoints one past the allowance: this very attempt emptied it.
+    return { refused: true, waitMs: rejection.msBeforeNext, justEmptied: rejection.consumedPoints === limiter.points + 1 }
+  }
 }
 
-function normalise(account: string): string {
-  return account.trim().toLowerCase()
-}
-
-function ignoreRefusal(refusal: unknown) {
-  if (!(refusal instanceof RateLimiterRes)) throw refusal
+async function lockOut(limiters: ReturnType<typeof limitersFor>, door: Door, client: string): Promise<void> {
+  const previous = await limiters.lockouts.get(client)
+  await limiters.lockouts.consume(client).catch(() => undefined)
+  const seconds = Math.min(limits[door].windowSeconds * 2 ** (previous?.consumedPoints ?? 0), HOUR)
+  await limiters.perClient.block(client, seconds)
 }

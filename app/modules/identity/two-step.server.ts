@@ -2,7 +2,7 @@ import { recordAudit, type AuditContext } from '#app/modules/audit/audit.server.
 import type { RateLimits } from '#app/platform/rate-limit.server.ts'
 import type { Db } from '#db/types.ts'
 import { useRecoveryCode as redeemRecoveryCode } from './recovery-codes.server.ts'
-import { checkAttempt, recordFailure, recordSuccess } from './throttle.server.ts'
+import { takeAttempt } from './throttle.server.ts'
 import { verifyTotpCode } from './totp.server.ts'
 
 /**
@@ -20,9 +20,9 @@ export async function verifySecondFactor(
   rateLimits: RateLimits,
   input: { userId: string; code: string; appSecret: string; audit: AuditContext },
 ): Promise<SecondFactorOutcome> {
-  const keys = { ip: input.audit.ip ?? 'unknown', account: input.userId }
-  const verdict = await checkAttempt(rateLimits, 'two-factor', keys)
-  if (!verdict.allowed) return { kind: 'throttled', retryAfterSeconds: verdict.retryAfterSeconds }
+  // Taken before the code is checked: a burst of guesses checks no more than the limit.
+  const attempt = await takeAttempt(rateLimits, 'two-factor', { ip: input.audit.ip ?? 'unknown', account: `user:${input.userId}` })
+  if (!attempt.allowed) return { kind: 'throttled', retryAfterSeconds: attempt.retryAfterSeconds }
 
   const code = input.code.replace(/\s+/g, '')
   // Six digits: the authenticator app. Anything else: one of the recovery codes.
@@ -32,7 +32,6 @@ export async function verifySecondFactor(
       ? (await verifyTotpCode(db, { userId: input.userId, code, appSecret: input.appSecret })).ok
       : await redeemRecoveryCode(db, { userId: input.userId, code })
   if (!accepted) {
-    await recordFailure(rateLimits, 'two-factor', keys)
     await recordAudit(db, input.audit, {
       action: 'auth.mfa.failed',
       entity: ['user', input.userId],
@@ -40,6 +39,6 @@ export async function verifySecondFactor(
     })
     return { kind: 'refused' }
   }
-  await recordSuccess(rateLimits, 'two-factor', keys)
+  await attempt.succeeded()
   return { kind: 'accepted', method }
 }
