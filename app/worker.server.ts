@@ -18,7 +18,7 @@ const KEEP_DONE_JOBS_MS = 14 * 24 * 60 * 60 * 1000
 
 export function jobHandlers(runtime: Runtime): Record<string, JobHandler> {
   return {
-    [SEND_MAIL_JOB]: sendMailJob(runtime),
+    [SEND_MAIL_JOB]: sendMailJob({ ...runtime, showOperator: operatorTerminal(runtime) }),
     // The next months' audit partitions must exist before their first row arrives.
     [AUDIT_PARTITIONS_JOB]: async () => {
       const { skipped } = await ensureAuditPartitions(runtime.db)
@@ -28,6 +28,19 @@ export function jobHandlers(runtime: Runtime): Record<string, JobHandler> {
       const removed = await pruneJobs(runtime.db, { olderThan: new Date(Date.now() - KEEP_DONE_JOBS_MS) })
       if (removed) runtime.logger.info({ removed }, 'old finished jobs removed')
     },
+  }
+}
+
+/**
+ * Without SMTP on a loopback embedded default, the person who ran `npm start`
+ * reads the band's mail (invitation and reset links) in their own terminal:
+ * plain text on a TTY, never in the JSON log a collector might keep.
+ */
+function operatorTerminal(runtime: Runtime) {
+  const { config } = runtime
+  if (runtime.mail.mode !== 'outbox' || !config.loopback || config.database.kind !== 'pglite' || !process.stdout.isTTY) return undefined
+  return (message: { to: string; subject: string; text: string }) => {
+    process.stdout.write(`\n──── Mail kept in the outbox (no SMTP_URL) ────\nTo: ${message.to}\nSubject: ${message.subject}\n\n${message.text}\n────────────────────────────────────────────────\n\n`)
   }
 }
 

@@ -4,7 +4,7 @@ import path from 'node:path'
 import autocannon from 'autocannon'
 import { seedDemoBand } from '../db/seed/seed.server.ts'
 import { createTestDatabase } from '../tests/setup/database.ts'
-import { startServerProcess } from '../tests/setup/server-process.ts'
+import { freePort, startServerProcess } from '../tests/setup/server-process.ts'
 
 export type BenchServer = { url: string; pid: number; mode: string; stop(): Promise<void> }
 
@@ -30,6 +30,9 @@ export async function startBenchServer(options: { embedded?: boolean } = {}): Pr
     RATE_LIMIT_POINTS: '1000000',
   }
   if (database?.url) {
+    // A server with DATABASE_URL must know its address (PUBLIC_URL).
+    env.PORT = String(await freePort())
+    env.PUBLIC_URL = `http://127.0.0.1:${env.PORT}`
     env.DATABASE_URL = database.url
     env.SESSION_SECRET = 'bench-session-secret-0123456789abcdef'
     if (process.env.REDIS_URL) env.REDIS_URL = process.env.REDIS_URL

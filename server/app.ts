@@ -112,7 +112,7 @@ function requestIdAndLogging(runtime: Runtime): RequestHandler {
       const entry = {
         requestId,
         method: req.method,
-        path: req.path,
+        path: redactSecrets(req.originalUrl),
         status: res.statusCode,
         durationMs: Math.round(durationMs * 10) / 10,
         ip: req.ip,
@@ -124,6 +124,24 @@ function requestIdAndLogging(runtime: Runtime): RequestHandler {
     next()
   }
 }
+
+/**
+ * Paths and query strings with the secret part taken out, for the log
+ * (finding 10): invitation tokens live in the path, reset tokens in the query.
+ */
+export function redactSecrets(url: string): string {
+  const [path = '', query] = url.split('?', 2)
+  const safePath = path.replace(/^\/invite\/[^/]+/, '/invite/[redacted]')
+  if (query === undefined) return safePath
+  const params = new URLSearchParams(query)
+  for (const name of [...params.keys()]) {
+    if (/token|code|secret|password|signature/i.test(name)) params.set(name, '[redacted]')
+  }
+  return `${safePath}?${params.toString()}`
+}
+
+// Features no page of ours uses, switched off for every page (finding 12).
+const PERMISSIONS_POLICY = 'camera=(), microphone=(), geolocation=(), payment=(), usb=(), serial=(), bluetooth=(), hid=(), midi=(), display-capture=(), browsing-topics=()'
 
 function securityHeaders(runtime: Runtime): RequestHandler {
   const { config } = runtime
@@ -156,6 +174,7 @@ function securityHeaders(runtime: Runtime): RequestHandler {
   })
   return (req, res, next) => {
     res.locals.cspNonce = randomBytes(16).toString('base64')
+    res.set('Permissions-Policy', PERMISSIONS_POLICY)
     csp(req, res, next)
   }
 }
@@ -211,13 +230,13 @@ function limitBodySize(limitFor: (pathname: string) => Promise<number>): Request
  * are also SameSite=Lax, and no GET changes anything.
  */
 function requireSameOrigin(runtime: Runtime): RequestHandler {
-  const configured = runtime.config.publicUrl ? new URL(runtime.config.publicUrl).origin : undefined
+  const allowed = allowedOrigins(runtime.config)
   const logger = runtime.logger.child({ component: 'csrf' })
   return (req, res, next) => {
     if (['GET', 'HEAD', 'OPTIONS'].includes(req.method)) return next()
-    const expected = configured ?? `${req.protocol}://${req.get('host')}`
     const claimed = req.get('origin') ?? originOf(req.get('referer'))
-    if (claimed === expected) return next()
+    if (claimed && allowed.has(claimed)) return next()
+    const expected = [...allowed].join(' ')
     logger.warn({ requestId: res.locals.requestId, method: req.method, path: req.path, origin: claimed ?? null, expected }, 'cross-site request refused')
     sendStatusPage(req, res, 403, {
       title: 'Request refused',
@@ -240,6 +259,17 @@ function requireFormBody(req: Request, res: Response, next: NextFunction) {
     title: 'Not a form',
     message: 'This address only accepts forms sent from the site’s own pages.',
   })
+}
+
+/**
+ * The site's own origin from configuration (finding 2: never the Host
+ * header). Without PUBLIC_URL the server listens on loopback only, where
+ * localhost, 127.0.0.1 and [::1] on its port all name this one machine.
+ */
+function allowedOrigins(config: Runtime['config']): Set<string> {
+  if (config.publicUrl) return new Set([new URL(config.publicUrl).origin])
+  const { port } = new URL(config.siteUrl)
+  return new Set([`http://localhost:${port}`, `http://127.0.0.1:${port}`, `http://[::1]:${port}`])
 }
 
 function originOf(url: string | undefined): string | undefined {

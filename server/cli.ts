@@ -61,7 +61,7 @@ export async function runCommand(argv: string[], env: NodeJS.ProcessEnv = proces
       if (!email || !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(email)) {
         throw new CommandError('Usage: admin:create --email you@example.org [--name "Your Name"]')
       }
-      const siteOrigin = config.publicUrl ?? `http://localhost:${config.port}`
+      const siteOrigin = config.siteUrl
       return withRuntime(config, {}, async ({ db }) => {
         const result = await createFirstAdmin(db, { email, displayName: values.name?.trim() || email.split('@')[0] || email, siteOrigin })
         if (!result.ok) throw new CommandError(result.message)

@@ -39,10 +39,14 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     res.writeHead(503, { 'Content-Type': 'text/plain; charset=utf-8', 'Retry-After': '5' }).end('The band site is starting. Try again in a moment.\n')
   })
   await listen(server, config.port, config.host)
+  const address = server.address()
+  const port = typeof address === 'object' && address ? address.port : config.port
+  // With PORT=0 the port is known only now; the site's address names it.
+  const listening = { ...config, port, siteUrl: config.publicUrl ?? `http://localhost:${port}` }
 
   let runtime: Runtime
   try {
-    runtime = await createRuntime(config, 'web', { logger })
+    runtime = await createRuntime(listening, 'web', { logger })
     await addDemoBandToNewEmbeddedDatabase(runtime)
     await ensureAuditPartitions(runtime.db)
   } catch (error) {
@@ -61,8 +65,6 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   server.removeAllListeners('request')
   server.on('request', app)
 
-  const address = server.address()
-  const port = typeof address === 'object' && address ? address.port : config.port
   const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`
   logger.info(
     { url, database: runtime.database.description, cache: runtime.cache.mode, storage: runtime.storage.kind, worker: Boolean(worker) },

@@ -113,6 +113,14 @@ export type Config = {
   port: number
   host: string
   publicUrl: string | undefined
+  /**
+   * The site's address for every absolute link and the CSRF origin: PUBLIC_URL,
+   * or on a loopback embedded default `http://localhost:PORT`. Never the
+   * request's Host header.
+   */
+  siteUrl: string
+  /** True when HOST is a loopback address (only this machine can reach the server). */
+  loopback: boolean
   database: { kind: 'postgres'; url: string; poolMax: number } | { kind: 'pglite'; directory: string }
   redisUrl: string | undefined
   /** Every Redis key starts with this, so several bands (or test runs) can share one Redis. */
@@ -170,6 +178,8 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     port: env.PORT,
     host: env.HOST,
     publicUrl: env.PUBLIC_URL?.replace(/\/+$/, ''),
+    siteUrl: env.PUBLIC_URL?.replace(/\/+$/, '') ?? `http://localhost:${env.PORT}`,
+    loopback: isLoopbackHost(env.HOST),
     database: env.DATABASE_URL
       ? { kind: 'postgres', url: env.DATABASE_URL, poolMax: env.DATABASE_POOL_MAX }
       : { kind: 'pglite', directory: path.join(dataDir, 'pg') },
@@ -210,12 +220,22 @@ function crossFieldProblems(source: NodeJS.ProcessEnv): string[] {
   if (present('DATABASE_URL') && !present('SESSION_SECRET')) {
     problems.push('SESSION_SECRET is required when DATABASE_URL is set (at least 32 random characters)')
   }
+  // Links in mail and the CSRF check come from configuration, never from the
+  // request's Host header: a deployment must say where it lives.
+  if (!present('PUBLIC_URL') && (present('DATABASE_URL') || !isLoopbackHost(source.HOST?.trim() || '127.0.0.1'))) {
+    problems.push('PUBLIC_URL is required when DATABASE_URL is set or HOST is not a loopback address (e.g. https://band.example.org): every link the site mails and its check against cross-site forms come from it')
+  }
   if (present('S3_BUCKET')) {
     for (const name of ['S3_REGION', 'S3_ACCESS_KEY_ID', 'S3_SECRET_ACCESS_KEY']) {
       if (!present(name)) problems.push(`${name} is required when S3_BUCKET is set`)
     }
   }
   return problems
+}
+
+/** 127.0.0.0/8, ::1 and "localhost": addresses only this machine can reach. */
+export function isLoopbackHost(host: string): boolean {
+  return host === 'localhost' || host === '::1' || host === '[::1]' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host)
 }
 
 /**

@@ -29,12 +29,32 @@ describe('loadConfig', () => {
       S3_ACCESS_KEY_ID: 'key',
       S3_SECRET_ACCESS_KEY: 'secret',
       PORT: '8080',
+      PUBLIC_URL: 'https://band.example.org/',
     })
+    expect(config.siteUrl).toBe('https://band.example.org')
     expect(config.database).toEqual({ kind: 'postgres', url: 'postgres://band:secret@db:5432/band', poolMax: 10 })
     expect(config.redisUrl).toBe('redis://cache:6379')
     expect(config.storage).toMatchObject({ kind: 's3', bucket: 'band-files', forcePathStyle: false })
     expect(config.port).toBe(8080)
     expect(config.isProduction).toBe(true)
+  })
+
+  it('takes every absolute link from configuration: PUBLIC_URL, or localhost on a loopback embedded default (finding 2)', () => {
+    expect(loadConfig({ PORT: '4321' })).toMatchObject({ siteUrl: 'http://localhost:4321', loopback: true, publicUrl: undefined })
+    expect(loadConfig({ HOST: '0.0.0.0', PUBLIC_URL: 'https://band.example.org' })).toMatchObject({ siteUrl: 'https://band.example.org', loopback: false })
+    const required = (env: NodeJS.ProcessEnv) => {
+      try {
+        loadConfig(env)
+        return ''
+      } catch (error) {
+        return error instanceof ConfigError ? error.message : String(error)
+      }
+    }
+    // Off loopback, or with its own database, a server must say where it lives.
+    expect(required({ HOST: '0.0.0.0' })).toContain('PUBLIC_URL is required')
+    expect(required({ HOST: '192.0.2.10' })).toContain('PUBLIC_URL is required')
+    expect(required({ DATABASE_URL: 'postgres://db/band', SESSION_SECRET: 'x'.repeat(40) })).toContain('PUBLIC_URL is required')
+    for (const host of ['127.0.0.1', '127.0.0.2', 'localhost', '::1']) expect(required({ HOST: host })).toBe('')
   })
 
   it('names every bad variable in one message', () => {

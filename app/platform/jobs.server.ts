@@ -94,7 +94,9 @@ export async function enqueueJob(
   const values = {
     name: job.name,
     payload: job.payload === undefined ? undefined : JSON.stringify(job.payload),
-    run_at: job.runAt,
+    // The app's clock, at the millisecond precision workers compare with: the
+    // database's now() has microseconds and would be "later" for a moment.
+    run_at: job.runAt ?? new Date(),
     max_attempts: job.maxAttempts,
     idempotency_key: job.idempotencyKey ?? null,
   }

@@ -28,7 +28,7 @@ async function prepareTarget(): Promise<Target> {
   if (process.env.DATABASE_URL) {
     const database = await createTestDatabase()
     return {
-      env: { DATABASE_URL: database.url, SESSION_SECRET: 'audit-verify-test-secret-0123456789abcdef', DATA_DIR: dataDir },
+      env: { DATABASE_URL: database.url, PUBLIC_URL: 'https://band.example.org', SESSION_SECRET: 'audit-verify-test-secret-0123456789abcdef', DATA_DIR: dataDir },
       withDb: (work) => work(database.db),
       async cleanUp() {
         await database.drop()

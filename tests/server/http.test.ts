@@ -58,7 +58,7 @@ describe('pages and errors', () => {
     expect(await response.text()).toMatch(/<h1[^>]*>About/)
   })
 
-  it.each(['/no-such-page', '/portal/no/such/page', '/news-that-never-was'])('answers %s with a 404 page', async (path) => {
+  it.each(['/no-such-page', '/news-that-never-was', '/about/no/such/page'])('answers %s with a 404 page', async (path) => {
     const response = await get(path)
     expect(response.status).toBe(404)
     const html = await response.text()

@@ -27,7 +27,9 @@ beforeAll(async () => {
     DATA_DIR: dataDir,
     LOG_LEVEL: 'info',
     SMTP_URL: smtp.url,
-    ...(database?.url ? { DATABASE_URL: database.url, SESSION_SECRET: 'worker-test-secret-0123456789abcdef0123' } : {}),
+    ...(database?.url
+      ? { DATABASE_URL: database.url, SESSION_SECRET: 'worker-test-secret-0123456789abcdef0123', PUBLIC_URL: 'https://band.example.org' }
+      : {}),
   }
 }, 60_000)
 afterAll(async () => {

@@ -6,6 +6,7 @@ import { pathToFileURL } from 'node:url'
 import type * as ServerEntry from '#server/main.ts'
 import { seedDemoBand } from '#db/seed/seed.server.ts'
 import { createTestDatabase, type TestDatabase } from './database.ts'
+import { freePort } from './server-process.ts'
 
 /**
  * Starts the production build in this test process, on a free port, with its
@@ -43,10 +44,13 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     await seedDemoBand(database.db)
     await database.close()
   }
+  // A deployment with DATABASE_URL must name its address (PUBLIC_URL): pick the port first.
+  const port = options.env?.PORT ?? (database ? String(await freePort()) : '0')
   const env: NodeJS.ProcessEnv = {
     NODE_ENV: 'production',
     HOST: '127.0.0.1',
-    PORT: '0',
+    PORT: port,
+    ...(database ? { PUBLIC_URL: `http://127.0.0.1:${port}` } : {}),
     LOG_LEVEL: 'silent',
     DATA_DIR: dataDir,
     ...(database?.url ? { DATABASE_URL: options.databaseUrlForApp?.(database.url) ?? database.url, SESSION_SECRET: 'test-session-secret-0123456789abcdef' } : {}),

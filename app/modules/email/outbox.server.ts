@@ -35,8 +35,19 @@ export async function enqueueMail(db: Db, message: EmailMessage): Promise<{ id: 
 
 const SendMailPayload = z.object({ messageId: z.uuid() })
 
-/** The worker's handler for `email.send`. Idempotent: a message already sent is left alone. */
-export function sendMailJob(deps: { db: Kysely<Database>; mail: MailTransport; logger: Logger }): JobHandler {
+/**
+ * The worker's handler for `email.send`. Idempotent: a message already sent
+ * is left alone. Without a mail server the message is kept for admins; the
+ * JSON log says only that it was kept (its body may hold a live link), and
+ * `showOperator`, where given, shows the whole message to the person at the
+ * terminal of a loopback embedded default (their own machine).
+ */
+export function sendMailJob(deps: {
+  db: Kysely<Database>
+  mail: MailTransport
+  logger: Logger
+  showOperator?: (message: { to: string; subject: string; text: string }) => void
+}): JobHandler {
   const logger = deps.logger.child({ component: 'mail' })
   return async (payload, job) => {
     const { messageId } = SendMailPayload.parse(payload)
@@ -54,10 +65,8 @@ export function sendMailJob(deps: { db: Kysely<Database>; mail: MailTransport; l
       logger.info({ emailId: message.id, purpose: message.purpose }, 'Email sent')
     } else {
       await markOutboxDone(deps.db, message.id, 'stored')
-      logger.info(
-        { emailId: message.id, to: message.to_address, subject: message.subject, purpose: message.purpose, text: message.text_body },
-        'Email stored in the outbox, not sent (SMTP_URL is not set); admins see it under /admin/outbox',
-      )
+      logger.info({ emailId: message.id, purpose: message.purpose }, 'Email kept in the outbox, not sent (SMTP_URL is not set)')
+      deps.showOperator?.({ to: message.to_address, subject: message.subject, text: message.text_body })
     }
   }
 }

@@ -47,8 +47,13 @@ export const loadCurrentUser: MiddlewareFunction<Response> = async ({ request, c
   const user = await lookUpUser(context.get(runtimeContext), request)
   context.set(currentUserContext, user)
   const response = await next()
-  if (user) response.headers.set('Cache-Control', 'no-store')
+  if (user || carriesSecrets(new URL(request.url).pathname)) response.headers.set('Cache-Control', 'no-store')
   return response
+}
+
+/** Pages that hold a one-time link's token, a sign-in in progress or a two-step key (finding 12). */
+function carriesSecrets(pathname: string): boolean {
+  return /^\/(login|invite|reset-password|forgot-password|settings)(\/|\.data|$)/.test(pathname)
 }
 
 /** Layout middleware of the signed-in areas (portal, library, admin, settings). */

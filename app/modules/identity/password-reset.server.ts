@@ -106,7 +106,7 @@ export async function resetPassword(
   return { kind: 'done', userId: reset.user_id }
 }
 
-/** Where links in mail point: the configured public URL, or the address this request came to. */
-export function siteOrigin(config: Pick<Config, 'publicUrl'>, request: Request): string {
-  return config.publicUrl ?? new URL(request.url).origin
+/** Where links in mail point: the configured site address, never the request's Host (finding 2). */
+export function siteOrigin(config: Pick<Config, 'siteUrl'>, _request?: Request): string {
+  return config.siteUrl
 }
