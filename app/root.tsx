@@ -24,7 +24,15 @@ export async function loader({ request, context }: Route.LoaderArgs) {
   const user = getCurrentUser({ context })
   const [frame, { toast, headers }] = await Promise.all([getSiteFrame(runtime), readToast(runtime, request)])
   // Only what the page chrome needs: a name and the grants `can()` reads to hide what is not allowed.
-  return data({ ...frame, toast, user: user ? { displayName: user.displayName, grants: user.grants } : null }, { headers })
+  return data(
+    {
+      ...frame,
+      toast,
+      demo: runtime.config.demoMode ? { password: runtime.config.demoPassword } : null,
+      user: user ? { displayName: user.displayName, grants: user.grants } : null,
+    },
+    { headers },
+  )
 }
 
 export const meta: Route.MetaFunction = ({ loaderData, error }) => {

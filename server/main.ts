@@ -2,11 +2,13 @@ import { createServer, type Server } from 'node:http'
 import path from 'node:path'
 import type { RequestHandler } from 'express'
 import type { ServerBuild } from 'react-router'
+import { DEMO_ACCOUNTS } from '#db/seed/demo-accounts.server.ts'
 import { isDatabaseEmpty, seedDemoBand } from '#db/seed/seed.server.ts'
+import { accountsWithPassword } from '#app/modules/identity/queries.server.ts'
 import { ensureAuditPartitions } from '#app/modules/audit/audit.server.ts'
 import { loadConfig } from '#app/platform/config.server.ts'
 import { createLogger } from '#app/platform/logger.server.ts'
-import { createRuntime, type Runtime } from '#app/platform/runtime.server.ts'
+import { createRuntime, type Runtime, StartupError } from '#app/platform/runtime.server.ts'
 import { startBackgroundWorker } from '#app/worker.server.ts'
 import { createApp } from './app.ts'
 
@@ -45,11 +47,14 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   const listening = { ...config, port, siteUrl: config.publicUrl ?? `http://localhost:${port}` }
 
   let runtime: Runtime
+  let runtimeInProgress: Runtime | undefined
   try {
-    runtime = await createRuntime(listening, 'web', { logger })
+    runtime = runtimeInProgress = await createRuntime(listening, 'web', { logger })
     await addDemoBandToNewEmbeddedDatabase(runtime)
+    await refuseReachableDemoPasswords(runtime)
     await ensureAuditPartitions(runtime.db)
   } catch (error) {
+    await runtimeInProgress?.close()
     await new Promise<void>((resolve) => server.close(() => resolve()))
     throw error
   }
@@ -108,14 +113,33 @@ function listen(server: Server, port: number, host: string): Promise<void> {
 }
 
 /**
- * The demo band seeds itself only on the embedded default, and only into an
- * empty database: it never lands in a real band's PostgreSQL by accident.
+ * The demo band seeds itself only into an empty embedded database, and only
+ * where nobody else can reach it (a loopback address) or where a public demo
+ * was asked for (DEMO_MODE): it never lands in a real band's PostgreSQL, nor
+ * on a server others can reach, by accident (finding 3).
  */
 async function addDemoBandToNewEmbeddedDatabase(runtime: Runtime): Promise<void> {
-  if (runtime.config.database.kind !== 'pglite' || !(await isDatabaseEmpty(runtime.db))) return
+  const { config } = runtime
+  if (config.database.kind !== 'pglite' || !(config.loopback || config.demoMode) || !(await isDatabaseEmpty(runtime.db))) return
   runtime.logger.info('new embedded database: adding the demo band')
-  const summary = await seedDemoBand(runtime.db, { demoPassword: runtime.config.demoPassword })
+  const summary = await seedDemoBand(runtime.db, { demoPassword: config.demoPassword })
   runtime.logger.info({ summary }, 'demo band ready')
+}
+
+/**
+ * A server others can reach refuses to start while the published demo
+ * accounts still open with the published password, unless it is a public demo.
+ */
+async function refuseReachableDemoPasswords(runtime: Runtime): Promise<void> {
+  const { config } = runtime
+  if (config.loopback || config.demoMode) return
+  const open = await accountsWithPassword(runtime.db, DEMO_ACCOUNTS.map((account) => account.email), config.demoPassword)
+  if (open.length === 0) return
+  throw new StartupError(
+    `These accounts still have the published demo password: ${open.join(', ')}.\n` +
+      `This server listens on ${config.host}, where others can reach it. Change their passwords or remove them ` +
+      '(or start once on 127.0.0.1 to do so), or set DEMO_MODE=true if this is meant to be a public demo.',
+  )
 }
 
 /**

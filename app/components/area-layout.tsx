@@ -17,6 +17,12 @@ export function SiteFrame({ area, links, children }: { area?: string; links?: Ar
   const bandName = data?.band.name ?? 'Community Band'
   return (
     <>
+      {data?.demo ? (
+        <aside aria-label="Demo" className="bg-amber-300 px-4 py-2 text-center text-sm text-stone-900">
+          This is a public demo with made-up data: anyone may sign in as one of the demo accounts (password “{data.demo.password}”).
+          Do not enter anything real.
+        </aside>
+      ) : null}
       <SiteHeader bandName={bandName} navigation={data?.navigation ?? []} user={data?.user ?? null} />
       {area && links?.length ? (
         <div className="border-b border-stone-200 bg-white">

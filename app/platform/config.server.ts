@@ -103,6 +103,7 @@ const EnvironmentSchema = z
     SHUTDOWN_TIMEOUT_MS: integer(0, 120_000, 10_000),
     DEMO_PASSWORD: z.preprocess(blankToUndefined, z.string().min(8).default('band-demo-2026')),
     RUN_WORKER: booleanFlag,
+    DEMO_MODE: booleanFlag,
   })
 
 type Environment = z.infer<typeof EnvironmentSchema>
@@ -148,6 +149,12 @@ export type Config = {
   demoPassword: string
   /** The web process runs the background worker too (RUN_WORKER, default true). */
   runWorkerInWeb: boolean
+  /**
+   * A public demo (DEMO_MODE): the demo band and its published password on a
+   * server others can reach, with a banner saying so. Off by default: the demo
+   * band then seeds itself only on a loopback embedded default.
+   */
+  demoMode: boolean
 }
 
 export class ConfigError extends Error {
@@ -208,6 +215,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
     demoPassword: env.DEMO_PASSWORD,
     runWorkerInWeb: env.RUN_WORKER ?? true,
+    demoMode: env.DEMO_MODE ?? false,
   }
 }
 

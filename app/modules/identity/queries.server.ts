@@ -1,5 +1,6 @@
 import type { ExpressionBuilder } from 'kysely'
 import type { Database, Db } from '#db/types.ts'
+import { verifyPassword } from './passwords.server.ts'
 
 /**
  * The identity module's shared reads. Email addresses are compared without
@@ -33,4 +34,18 @@ export async function findUserByEmail(db: Db, address: string) {
     .select(['users.id', 'users.email', 'users.display_name', 'users.status'])
     .where(emailIs('users', address))
     .executeTakeFirst()
+}
+
+/** Which of these accounts still sign in with `password` (the demo check at start). */
+export async function accountsWithPassword(db: Db, emails: string[], password: string): Promise<string[]> {
+  if (emails.length === 0) return []
+  const rows = await db
+    .selectFrom('users')
+    .innerJoin('password_credentials', 'password_credentials.user_id', 'users.id')
+    .select(['users.email', 'password_credentials.hash'])
+    .where((eb) => eb(eb.fn('lower', ['users.email']), 'in', emails.map((email) => email.toLowerCase())))
+    .where('users.status', '=', 'active')
+    .execute()
+  const open = await Promise.all(rows.map(async (row) => ((await verifyPassword(password, row.hash)) ? row.email : null)))
+  return open.filter((email): email is string => email !== null)
 }
