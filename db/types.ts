@@ -313,6 +313,15 @@ export type EmailOutboxTable = {
   last_attempt_at: NullableTimestamp
 }
 
+/** A sign-in waiting for its second step; used up when that succeeds. */
+export type SignInChallengesTable = {
+  id: Generated<string>
+  user_id: string
+  created_at: CreatedAt
+  expires_at: Date
+  used_at: NullableTimestamp
+}
+
 export type JobStatus = 'queued' | 'running' | 'done' | 'failed'
 
 /** The job queue (app/platform/jobs.server.ts); rows change only through its functions. */
@@ -364,6 +373,7 @@ export type Database = {
   audit_log: AuditLogTable
   email_outbox: EmailOutboxTable
   jobs: JobsTable
+  sign_in_challenges: SignInChallengesTable
 }
 
 export type Section = Selectable<SectionsTable>

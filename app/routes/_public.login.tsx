@@ -8,11 +8,10 @@ import { LoginSchema } from '#app/modules/identity/schema.ts'
 import {
   completeSignIn,
   knownDeviceKey,
-  PENDING_SECOND_FACTOR_MS,
-  pendingSecondFactorCookie,
   readDevice,
   rememberDevice,
   sessionCookieHeader,
+  startSecondFactor,
 } from '#app/modules/identity/sign-in.server.ts'
 import { throttledResponse, tooManyAttempts } from '#app/modules/identity/throttled-response.ts'
 import { runtimeContext } from '#app/platform/context.ts'
@@ -78,13 +77,7 @@ export async function action(args: Route.ActionArgs) {
       // The password was right: this browser is a known device for the account from now on.
       const headers = new Headers({ 'Set-Cookie': await rememberDevice(runtime, device, submission.value.email) })
       if (outcome.needsSecondFactor) {
-        const pending = await pendingSecondFactorCookie(runtime).serialize({
-          userId: outcome.userId,
-          displayName: outcome.displayName,
-          redirectTo,
-          expiresAt: Date.now() + PENDING_SECOND_FACTOR_MS,
-        })
-        headers.append('Set-Cookie', pending)
+        headers.append('Set-Cookie', await startSecondFactor(runtime.db, runtime, { userId: outcome.userId, displayName: outcome.displayName, redirectTo }))
         throw redirect(href('/login/two-factor'), { headers })
       }
       const session = await completeSignIn(runtime.db, {

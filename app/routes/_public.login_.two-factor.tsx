@@ -6,7 +6,7 @@ import { auditContextFor, safeRedirectPath } from '#app/modules/identity/auth.se
 import { TwoFactorSchema } from '#app/modules/identity/schema.ts'
 import { verifySecondFactor } from '#app/modules/identity/two-step.server.ts'
 import {
-  completeSignIn,
+  completeSecondStep,
   pendingSecondFactorCookie,
   readPendingSecondFactor,
   sessionCookieHeader,
@@ -20,14 +20,15 @@ export const meta: Route.MetaFunction = () => [{ title: 'Two-step sign-in' }]
 export { retryAfterHeaders as headers } from '#app/modules/identity/throttled-response.ts'
 
 export async function loader({ request, context }: Route.LoaderArgs) {
-  if (!(await readPendingSecondFactor(context.get(runtimeContext), request))) throw redirect(href('/login'))
+  const runtime = context.get(runtimeContext)
+  if (!(await readPendingSecondFactor(runtime.db, runtime, request))) throw redirect(href('/login'))
   return null
 }
 
 export async function action(args: Route.ActionArgs) {
   const { request } = args
   const runtime = args.context.get(runtimeContext)
-  const pending = await readPendingSecondFactor(runtime, request)
+  const pending = await readPendingSecondFactor(runtime.db, runtime, request)
   if (!pending) throw redirect(href('/login'))
   const submission = parseWithZod(await request.formData(), { schema: TwoFactorSchema })
   if (submission.status !== 'success') return data({ result: submission.reply() }, { status: 400 })
@@ -51,7 +52,15 @@ export async function action(args: Route.ActionArgs) {
       { status: 400 },
     )
   }
-  const session = await completeSignIn(runtime.db, { userId: pending.userId, displayName: pending.displayName, audit, method: outcome.method })
+  const session = await completeSecondStep(runtime.db, {
+    userId: pending.userId,
+    displayName: pending.displayName,
+    audit,
+    method: outcome.method,
+    challengeId: pending.challengeId,
+  })
+  // Two tabs racing with the same pending cookie: only the first gets a session.
+  if (!session) throw redirect(href('/login'))
   const headers = new Headers()
   headers.append('Set-Cookie', await sessionCookieHeader(runtime, session))
   headers.append('Set-Cookie', await pendingSecondFactorCookie(runtime).serialize('', { maxAge: 0 }))

@@ -9,6 +9,7 @@ import * as m0007 from './0007_audit_log.ts'
 import * as m0008 from './0008_email_outbox.ts'
 import * as m0009 from './0009_jobs.ts'
 import * as m0010 from './0010_outbox_queue.ts'
+import * as m0011 from './0011_sign_in_challenges.ts'
 
 /**
  * Every migration, in order. A static list (not a folder scan) so the server
@@ -26,4 +27,5 @@ export const migrations: Record<string, Migration> = {
   '0008_email_outbox': m0008,
   '0009_jobs': m0009,
   '0010_outbox_queue': m0010,
+  '0011_sign_in_challenges': m0011,
 }

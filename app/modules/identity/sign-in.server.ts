@@ -14,17 +14,41 @@ import { accountKey } from './throttle.server.ts'
  */
 export type NewSession = { token: string; absoluteExpiresAt: Date }
 
-export async function completeSignIn(
-  db: Db,
-  input: {
-    userId: string
-    displayName: string
-    audit: AuditContext
-    method: 'password' | 'password+totp' | 'password+recovery-code' | 'invitation' | 'password-reset'
-    replacingSessionId?: string
-  },
-): Promise<NewSession> {
+type SignIn = {
+  userId: string
+  displayName: string
+  audit: AuditContext
+  method: 'password' | 'password+totp' | 'password+recovery-code' | 'invitation' | 'password-reset'
+  replacingSessionId?: string
+}
+
+export async function completeSignIn(db: Db, input: SignIn): Promise<NewSession> {
+  const session = await startSignedInSession(db, input, undefined)
+  if (!session) throw new Error('a sign-in without a challenge is never refused')
+  return session
+}
+
+/**
+ * The end of a two-step sign-in: uses up the challenge the pending cookie
+ * names, so that cookie opens one session, once. Null when it was used already.
+ */
+export function completeSecondStep(db: Db, input: SignIn & { challengeId: string }): Promise<NewSession | null> {
+  return startSignedInSession(db, input, input.challengeId)
+}
+
+async function startSignedInSession(db: Db, input: SignIn, challengeId: string | undefined): Promise<NewSession | null> {
   return db.transaction().execute(async (trx) => {
+    if (challengeId) {
+      const claimed = await trx
+        .updateTable('sign_in_challenges')
+        .set({ used_at: new Date() })
+        .where('id', '=', challengeId)
+        .where('user_id', '=', input.userId)
+        .where('used_at', 'is', null)
+        .where('expires_at', '>', new Date())
+        .executeTakeFirst()
+      if (claimed.numUpdatedRows === 0n) return null
+    }
     if (input.replacingSessionId) await deleteSession(trx, input.replacingSessionId)
     const created = await createSession(trx, { userId: input.userId, ip: input.audit.ip, userAgent: input.audit.userAgent })
     await trx.updateTable('users').set({ last_login_at: new Date() }).where('id', '=', input.userId).execute()
@@ -56,7 +80,8 @@ export async function signOut(db: Db, input: { sessionId: string; userId: string
 
 /**
  * Between the password and the second factor: who passed the password, for
- * five minutes, in a signed cookie. It grants nothing but the code form.
+ * five minutes, in a signed cookie that names a challenge row. It grants
+ * nothing but the code form, and works once (the row is used up).
  */
 export const PENDING_SECOND_FACTOR_MS = 5 * 60 * 1000
 
@@ -64,22 +89,45 @@ export function pendingSecondFactorCookie(runtime: Pick<Runtime, 'config' | 'ses
   return signedCookie(runtime, 'band_2fa', PENDING_SECOND_FACTOR_MS / 1000)
 }
 
-export type PendingSecondFactor = { userId: string; displayName: string; redirectTo: string; expiresAt: number }
+const PendingSchema = z.object({
+  challengeId: z.uuid(),
+  userId: z.uuid(),
+  displayName: z.string().max(200),
+  redirectTo: z.string().max(2048),
+})
+export type PendingSecondFactor = z.infer<typeof PendingSchema>
 
+/** The Set-Cookie value of a new sign-in waiting for its second step. */
+export async function startSecondFactor(
+  db: Db,
+  runtime: Pick<Runtime, 'config' | 'sessionSecret'>,
+  input: { userId: string; displayName: string; redirectTo: string },
+): Promise<string> {
+  const challenge = await db
+    .insertInto('sign_in_challenges')
+    .values({ user_id: input.userId, expires_at: new Date(Date.now() + PENDING_SECOND_FACTOR_MS) })
+    .returning('id')
+    .executeTakeFirstOrThrow()
+  return pendingSecondFactorCookie(runtime).serialize({ challengeId: challenge.id, ...input } satisfies PendingSecondFactor)
+}
+
+/** The sign-in this browser has waiting, if its challenge can still be used. */
 export async function readPendingSecondFactor(
+  db: Db,
   runtime: Pick<Runtime, 'config' | 'sessionSecret'>,
   request: Request,
 ): Promise<PendingSecondFactor | null> {
-  const value: unknown = await pendingSecondFactorCookie(runtime).parse(request.headers.get('cookie'))
-  if (!value || typeof value !== 'object') return null
-  const pending = value as Partial<PendingSecondFactor>
-  if (typeof pending.userId !== 'string' || typeof pending.expiresAt !== 'number' || pending.expiresAt < Date.now()) return null
-  return {
-    userId: pending.userId,
-    displayName: String(pending.displayName ?? ''),
-    redirectTo: String(pending.redirectTo ?? '/portal'),
-    expiresAt: pending.expiresAt,
-  }
+  const parsed = PendingSchema.safeParse(await pendingSecondFactorCookie(runtime).parse(request.headers.get('cookie')))
+  if (!parsed.success) return null
+  const usable = await db
+    .selectFrom('sign_in_challenges')
+    .select('id')
+    .where('id', '=', parsed.data.challengeId)
+    .where('user_id', '=', parsed.data.userId)
+    .where('used_at', 'is', null)
+    .where('expires_at', '>', new Date())
+    .executeTakeFirst()
+  return usable ? parsed.data : null
 }
 
 /**
