@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto'
+import { hkdfSync, randomBytes } from 'node:crypto'
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { z } from 'zod'
@@ -67,6 +67,7 @@ const EnvironmentSchema = z
     PUBLIC_URL: urlWithProtocols(['http:', 'https:'], 'https://band.example.org'),
     DATABASE_URL: urlWithProtocols(['postgres:', 'postgresql:'], 'postgres://user:pass@host:5432/band'),
     DATABASE_POOL_MAX: integer(1, 100, 10),
+    MIGRATION_DATABASE_URL: urlWithProtocols(['postgres:', 'postgresql:'], 'postgres://owner:pass@host:5432/band'),
     REDIS_URL: urlWithProtocols(['redis:', 'rediss:'], 'redis://127.0.0.1:6379'),
     REDIS_KEY_PREFIX: z.preprocess(
       blankToUndefined,
@@ -103,6 +104,7 @@ const EnvironmentSchema = z
     SHUTDOWN_TIMEOUT_MS: integer(0, 120_000, 10_000),
     DEMO_PASSWORD: z.preprocess(blankToUndefined, z.string().min(8).default('band-demo-2026')),
     RUN_WORKER: booleanFlag,
+    AUDIT_KEY: z.preprocess(blankToUndefined, z.string().min(32, { error: 'must be at least 32 characters' }).optional()),
     DEMO_MODE: booleanFlag,
   })
 
@@ -123,6 +125,8 @@ export type Config = {
   /** True when HOST is a loopback address (only this machine can reach the server). */
   loopback: boolean
   database: { kind: 'postgres'; url: string; poolMax: number } | { kind: 'pglite'; directory: string }
+  /** The owner role's connection, for migrations and grants (PostgreSQL); the app's own role serves. */
+  migrationDatabaseUrl: string | undefined
   redisUrl: string | undefined
   /** Every Redis key starts with this, so several bands (or test runs) can share one Redis. */
   redisKeyPrefix: string
@@ -147,6 +151,8 @@ export type Config = {
   maxBodyBytes: number
   shutdownTimeoutMs: number
   demoPassword: string
+  /** The audit chain's HMAC key (AUDIT_KEY); derived from the session secret when unset. */
+  auditKey: string | undefined
   /** The web process runs the background worker too (RUN_WORKER, default true). */
   runWorkerInWeb: boolean
   /**
@@ -190,6 +196,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     database: env.DATABASE_URL
       ? { kind: 'postgres', url: env.DATABASE_URL, poolMax: env.DATABASE_POOL_MAX }
       : { kind: 'pglite', directory: path.join(dataDir, 'pg') },
+    migrationDatabaseUrl: env.DATABASE_URL ? env.MIGRATION_DATABASE_URL : undefined,
     redisUrl: env.REDIS_URL,
     redisKeyPrefix: env.REDIS_KEY_PREFIX,
     dataDir,
@@ -215,6 +222,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
     demoPassword: env.DEMO_PASSWORD,
     runWorkerInWeb: env.RUN_WORKER ?? true,
+    auditKey: env.AUDIT_KEY,
     demoMode: env.DEMO_MODE ?? false,
   }
 }
@@ -263,4 +271,14 @@ export function resolveSessionSecret(config: Config): string {
   const secret = randomBytes(32).toString('hex')
   writeFileSync(file, `${secret}\n`, { mode: 0o600 })
   return secret
+}
+
+/**
+ * The audit chain's HMAC key (finding 8): AUDIT_KEY, or one derived from the
+ * session secret (never stored in the database either; on the embedded
+ * default it lives in DATA_DIR beside the database it protects).
+ */
+export function resolveAuditKey(config: Pick<Config, 'auditKey'>, sessionSecret: string): string {
+  if (config.auditKey) return config.auditKey
+  return Buffer.from(hkdfSync('sha256', sessionSecret, 'band-platform audit chain', 'audit chain key v1', 32)).toString('hex')
 }

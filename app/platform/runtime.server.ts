@@ -2,9 +2,10 @@ import { data } from 'react-router'
 import { type DatabaseHandle, openDatabase } from '#db/client.server.ts'
 import { type DataDirLock, lockDataDir } from '#db/data-dir-lock.server.ts'
 import { migrateToLatest } from '#db/migrate.server.ts'
+import { provisionAppRole } from '#db/roles.server.ts'
 import { type BriefCache, createBriefCache } from './brief-cache.server.ts'
 import { type Cache, createCache } from './cache.server.ts'
-import { type Config, resolveSessionSecret } from './config.server.ts'
+import { type Config, resolveAuditKey, resolveSessionSecret } from './config.server.ts'
 import { createLogger, type Logger } from './logger.server.ts'
 import { createMailTransport, type MailTransport } from './mail-transport.server.ts'
 import { createRateLimits, type RateLimits } from './rate-limit.server.ts'
@@ -32,6 +33,8 @@ export type Runtime = {
   readonly briefCache: BriefCache
   /** Signs cookies and encrypts two-step secrets. */
   readonly sessionSecret: string
+  /** The audit chain's HMAC key; kept out of the database. */
+  readonly auditKey: string
   /** Closes everything it opened, in reverse order; safe to call twice. */
   close(): Promise<void>
 }
@@ -64,6 +67,9 @@ export async function createRuntime(config: Config, role: RuntimeRole, overrides
   }
   try {
     const sessionSecret = resolveSessionSecret(config)
+    // The owner migrates (and creates the app's role) before the app's role connects.
+    const ownerUrl = config.database.kind === 'postgres' && overrides.migrate !== false ? config.migrationDatabaseUrl : undefined
+    if (ownerUrl && config.database.kind === 'postgres') await migrateAsOwner(ownerUrl, config.database.url, logger)
     let database = overrides.database
     if (!database) {
       if (config.database.kind === 'pglite') {
@@ -77,7 +83,10 @@ export async function createRuntime(config: Config, role: RuntimeRole, overrides
       const opened = database
       closers.push(() => opened.close())
     }
-    if (overrides.migrate !== false) {
+    if (overrides.migrate !== false && !ownerUrl) {
+      if (config.database.kind === 'postgres') {
+        logger.warn('MIGRATION_DATABASE_URL is not set: migrations run as the app’s own database role, which can then alter the audit log; see docs/deploying.md')
+      }
       const { applied } = await migrateToLatest(database.db)
       if (applied.length > 0) logger.info({ applied }, 'database migrated')
     }
@@ -100,11 +109,34 @@ export async function createRuntime(config: Config, role: RuntimeRole, overrides
       rateLimits: createRateLimits(cache.redis),
       briefCache: createBriefCache(),
       sessionSecret,
+      auditKey: resolveAuditKey(config, sessionSecret),
       close: closeAll,
     }
   } catch (error) {
     await closeAll()
     throw error
+  }
+}
+
+/**
+ * Migrations run as the owner role (MIGRATION_DATABASE_URL), which then grants
+ * the app's own role what it needs and no more (db/roles.server.ts). Without
+ * it they run as the app's role, which then owns the audit log too: said in
+ * the log, and in docs/deploying.md.
+ */
+async function migrateAsOwner(ownerUrl: string, appUrl: string, logger: Logger): Promise<void> {
+  const owner = await openDatabase({ kind: 'postgres', url: ownerUrl, poolMax: 1 })
+  try {
+    await owner.ping(10_000).catch((error: unknown) => {
+      throw new StartupError('Cannot reach the database at MIGRATION_DATABASE_URL. Check it and that PostgreSQL is running.', error)
+    })
+    const { applied } = await migrateToLatest(owner.db)
+    if (applied.length > 0) logger.info({ applied }, 'database migrated (as the owner role)')
+    const report = await provisionAppRole(owner.db, appUrl)
+    if (report.sameAsOwner) logger.warn('DATABASE_URL and MIGRATION_DATABASE_URL use the same role: the audit log is not protected from it')
+    else if (report.created) logger.info({ role: report.role }, 'created the app’s database role')
+  } finally {
+    await owner.close()
   }
 }
 
