@@ -1,5 +1,5 @@
 import { ensureAuditPartitions } from '#app/modules/audit/audit.server.ts'
-import { SEND_MAIL_JOB, sendMailJob } from '#app/modules/email/outbox.server.ts'
+import { operatorTerminal, SEND_MAIL_JOB, sendMailJob } from '#app/modules/email/outbox.server.ts'
 import { getBandProfile } from '#app/modules/settings/band-profile.server.ts'
 import { type JobHandler, pruneJobs, type Schedule, startWorker, type Worker } from '#app/platform/jobs.server.ts'
 import type { Runtime } from '#app/platform/runtime.server.ts'
@@ -28,19 +28,6 @@ export function jobHandlers(runtime: Runtime): Record<string, JobHandler> {
       const removed = await pruneJobs(runtime.db, { olderThan: new Date(Date.now() - KEEP_DONE_JOBS_MS) })
       if (removed) runtime.logger.info({ removed }, 'old finished jobs removed')
     },
-  }
-}
-
-/**
- * Without SMTP on a loopback embedded default, the person who ran `npm start`
- * reads the band's mail (invitation and reset links) in their own terminal:
- * plain text on a TTY, never in the JSON log a collector might keep.
- */
-function operatorTerminal(runtime: Runtime) {
-  const { config } = runtime
-  if (runtime.mail.mode !== 'outbox' || !config.loopback || config.database.kind !== 'pglite' || !process.stdout.isTTY) return undefined
-  return (message: { to: string; subject: string; text: string }) => {
-    process.stdout.write(`\n──── Mail kept in the outbox (no SMTP_URL) ────\nTo: ${message.to}\nSubject: ${message.subject}\n\n${message.text}\n────────────────────────────────────────────────\n\n`)
   }
 }
 

@@ -2,7 +2,10 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import autocannon from 'autocannon'
+import { resolveAuditKey } from '../app/platform/config.server.ts'
 import { seedDemoBand } from '../db/seed/seed.server.ts'
+
+const BENCH_SESSION_SECRET = 'bench-session-secret-0123456789abcdef'
 import { createTestDatabase } from '../tests/setup/database.ts'
 import { freePort, startServerProcess } from '../tests/setup/server-process.ts'
 
@@ -19,7 +22,7 @@ export async function startBenchServer(options: { embedded?: boolean } = {}): Pr
   const usePostgres = Boolean(process.env.DATABASE_URL) && !options.embedded
   const database = usePostgres ? await createTestDatabase() : undefined
   if (database) {
-    await seedDemoBand(database.db)
+    await seedDemoBand(database.db, { chainKey: resolveAuditKey({ auditKey: undefined }, BENCH_SESSION_SECRET) })
     await database.close()
   }
   const env: Record<string, string> = {
@@ -34,7 +37,7 @@ export async function startBenchServer(options: { embedded?: boolean } = {}): Pr
     env.PORT = String(await freePort())
     env.PUBLIC_URL = `http://127.0.0.1:${env.PORT}`
     env.DATABASE_URL = database.url
-    env.SESSION_SECRET = 'bench-session-secret-0123456789abcdef'
+    env.SESSION_SECRET = BENCH_SESSION_SECRET
     if (process.env.REDIS_URL) env.REDIS_URL = process.env.REDIS_URL
   }
   const server = await startServerProcess(env)

@@ -292,6 +292,8 @@ export type AuditLogTable = {
   request_id: ColumnType<string | null, string | null, never>
   prev_hash: ColumnType<string, string, never>
   hash: ColumnType<string, string, never>
+  /** 1: plain SHA-256 (before migration 0012); 2: HMAC-SHA256 with the audit key. */
+  hash_algorithm: ColumnType<1 | 2, 1 | 2 | undefined, never>
 }
 
 /** queued → sent, or stored (no SMTP: kept for admins), or failed after the last try. */
@@ -311,6 +313,8 @@ export type EmailOutboxTable = {
   created_at: CreatedAt
   sent_at: NullableTimestamp
   last_attempt_at: NullableTimestamp
+  /** The whole message (with its one-time link) sealed with the app's key; null once sent. */
+  sealed_body: string | null
 }
 
 /** A sign-in waiting for its second step; used up when that succeeds. */

@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util'
-import { verifyAuditChain } from '#app/modules/audit/audit.server.ts'
+import { systemContext, verifyAuditChain } from '#app/modules/audit/audit.server.ts'
 import { createFirstAdmin } from '#app/modules/identity/first-admin.server.ts'
+import { createResetLinkForOperator } from '#app/modules/identity/password-reset.server.ts'
 import { type Config, loadConfig } from '#app/platform/config.server.ts'
 import { createLogger } from '#app/platform/logger.server.ts'
 import { createRuntime, type Runtime } from '#app/platform/runtime.server.ts'
@@ -8,7 +9,7 @@ import { migrateDown, migrateToLatest, migrationStatus } from '#db/migrate.serve
 import { isDatabaseEmpty, seedDemoBand } from '#db/seed/seed.server.ts'
 
 /**
- * Maintenance commands: `migrate` (with --down / --status), `seed`,
+ * Maintenance commands: `migrate` (with --down / --status), `seed`, `admin:reset`,
  * `audit:verify` and `admin:create`.
  * Run from source with `npm run db:migrate` / `npm run db:seed`, or in the
  * container with `node server/index.ts migrate`. On the embedded database they
@@ -42,16 +43,16 @@ export async function runCommand(argv: string[], env: NodeJS.ProcessEnv = proces
             'If this database is meant for demo or test data, run the command again with --force.',
         )
       }
-      return withRuntime(config, {}, async ({ db }) => {
+      return withRuntime(config, {}, async ({ db, auditKey }) => {
         if (!(await isDatabaseEmpty(db))) {
           throw new CommandError('The database already holds band data; the demo band is only added to an empty database.')
         }
-        const summary = await seedDemoBand(db, { demoPassword: config.demoPassword })
+        const summary = await seedDemoBand(db, { demoPassword: config.demoPassword, chainKey: auditKey })
         return `Demo band added: ${Object.entries(summary).map(([table, count]) => `${count} ${table}`).join(', ')}`
       })
     }
     case 'audit:verify': {
-      const report = await withRuntime(config, {}, ({ db }) => verifyAuditChain(db))
+      const report = await withRuntime(config, {}, ({ db, auditKey }) => verifyAuditChain(db, { chainKey: auditKey }))
       if (!report.ok) throw new CommandError(`Audit chain broken at row ${report.brokenAtId}: ${report.reason}`)
       return `Audit chain intact: ${report.rows} rows`
     }
@@ -62,15 +63,25 @@ export async function runCommand(argv: string[], env: NodeJS.ProcessEnv = proces
         throw new CommandError('Usage: admin:create --email you@example.org [--name "Your Name"]')
       }
       const siteOrigin = config.siteUrl
-      return withRuntime(config, {}, async ({ db }) => {
-        const result = await createFirstAdmin(db, { email, displayName: values.name?.trim() || email.split('@')[0] || email, siteOrigin })
+      return withRuntime(config, {}, async ({ db, auditKey }) => {
+        const result = await createFirstAdmin(db, { email, displayName: values.name?.trim() || email.split('@')[0] || email, siteOrigin, chainKey: auditKey })
         if (!result.ok) throw new CommandError(result.message)
         return `Super admin ${email} created. Open this link within 24 hours to choose the password (it works once):\n${result.link}`
       })
     }
+    case 'admin:reset': {
+      const { values } = parseArgs({ args: rest, options: { email: { type: 'string' } } })
+      const email = values.email?.trim()
+      if (!email) throw new CommandError('Usage: admin:reset --email member@example.org')
+      return withRuntime(config, {}, async ({ db, auditKey }) => {
+        const result = await createResetLinkForOperator(db, { email, siteOrigin: config.siteUrl, audit: systemContext('Command line', auditKey) })
+        if (!result.ok) throw new CommandError(result.message)
+        return `Give ${email} this link to choose a new password within an hour (it works once):\n${result.link}`
+      })
+    }
     default:
       throw new CommandError(
-        `Unknown command "${command ?? ''}". Commands: migrate [--down | --status], seed [--force], audit:verify, admin:create --email ….`,
+        `Unknown command "${command ?? ''}". Commands: migrate [--down | --status], seed [--force], audit:verify, admin:create --email …, admin:reset --email ….`,
       )
   }
 }

@@ -10,6 +10,8 @@ import * as m0008 from './0008_email_outbox.ts'
 import * as m0009 from './0009_jobs.ts'
 import * as m0010 from './0010_outbox_queue.ts'
 import * as m0011 from './0011_sign_in_challenges.ts'
+import * as m0012 from './0012_audit_keyed_chain.ts'
+import * as m0013 from './0013_outbox_sealed_body.ts'
 
 /**
  * Every migration, in order. A static list (not a folder scan) so the server
@@ -28,4 +30,6 @@ export const migrations: Record<string, Migration> = {
   '0009_jobs': m0009,
   '0010_outbox_queue': m0010,
   '0011_sign_in_challenges': m0011,
+  '0012_audit_keyed_chain': m0012,
+  '0013_outbox_sealed_body': m0013,
 }

@@ -174,7 +174,7 @@ describe('seedDemoBand', () => {
     expect(await isDatabaseEmpty(database.db)).toBe(true)
 
     const started = performance.now()
-    const summary = await seedDemoBand(database.db, { today: WINTER_DAY })
+    const summary = await seedDemoBand(database.db, { today: WINTER_DAY, chainKey: 'demo-seed-test-chain-key-0123456789abcdef' })
     console.info(`demo seed on ${database.kind}: ${Math.round(performance.now() - started)} ms`)
 
     for (const table of DEMO_BAND_TABLES) {
@@ -193,7 +193,7 @@ describe('seedDemoBand', () => {
     `.execute(database.db)
     expect(rows).toEqual([{ clock: '19:30' }])
 
-    await expect(seedDemoBand(database.db, { today: WINTER_DAY })).rejects.toThrow(/only added to an empty database/)
+    await expect(seedDemoBand(database.db, { today: WINTER_DAY, chainKey: 'demo-seed-test-chain-key-0123456789abcdef' })).rejects.toThrow(/only added to an empty database/)
     expect(await isDatabaseEmpty(database.db)).toBe(false)
     const { count } = await database.db
       .selectFrom('members')

@@ -32,7 +32,7 @@ export class DemoSeedRefusedError extends Error {
  */
 export async function seedDemoBand(
   db: Kysely<Database>,
-  options: { today?: Date; demoPassword?: string } = {},
+  options: { today?: Date; demoPassword?: string; chainKey: string },
 ): Promise<SeedSummary> {
   const band = buildDemoBand({ today: options.today ?? new Date() })
   return db.transaction().execute(async (trx) => {
@@ -46,7 +46,7 @@ export async function seedDemoBand(
       summary[table] = await insertInBatches(trx, table, band[table])
     }
     summary.demo_accounts = await addDemoAccounts(trx, options.demoPassword ?? 'band-demo-2026')
-    await recordAudit(trx, systemContext('Demo seed'), {
+    await recordAudit(trx, systemContext('Demo seed', options.chainKey), {
       action: 'system.demo_band_added',
       entity: ['band', null],
       details: { ...summary },

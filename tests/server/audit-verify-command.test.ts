@@ -23,12 +23,15 @@ type Target = {
   cleanUp(): Promise<void>
 }
 
+// The command reads the key from AUDIT_KEY, as a deployment would.
+const AUDIT_KEY = 'audit-verify-command-test-key-0123456789ab'
+
 async function prepareTarget(): Promise<Target> {
   const dataDir = await mkdtemp(path.join(tmpdir(), 'band-audit-verify-'))
   if (process.env.DATABASE_URL) {
     const database = await createTestDatabase()
     return {
-      env: { DATABASE_URL: database.url, PUBLIC_URL: 'https://band.example.org', SESSION_SECRET: 'audit-verify-test-secret-0123456789abcdef', DATA_DIR: dataDir },
+      env: { DATABASE_URL: database.url, PUBLIC_URL: 'https://band.example.org', SESSION_SECRET: 'audit-verify-test-secret-0123456789abcdef', DATA_DIR: dataDir, AUDIT_KEY },
       withDb: (work) => work(database.db),
       async cleanUp() {
         await database.drop()
@@ -49,7 +52,7 @@ async function prepareTarget(): Promise<Target> {
   }
   await withDb((db) => migrateToLatest(db))
   return {
-    env: { DATA_DIR: dataDir },
+    env: { DATA_DIR: dataDir, AUDIT_KEY },
     withDb,
     cleanUp: () => rm(dataDir, { recursive: true, force: true }),
   }
@@ -67,7 +70,7 @@ describe(`audit:verify on ${process.env.DATABASE_URL ? 'PostgreSQL' : 'PGlite'}`
 
     await target.withDb(async (db) => {
       for (let index = 0; index < 5; index++) {
-        await recordAudit(db, systemContext(), { action: 'test.command', entity: ['test', String(index)], after: { index } })
+        await recordAudit(db, systemContext('System', AUDIT_KEY), { action: 'test.command', entity: ['test', String(index)], after: { index } })
       }
     })
     expect(await runCommand(['audit:verify'], target.env)).toBe('Audit chain intact: 5 rows')
@@ -93,7 +96,7 @@ describe(`audit:verify on ${process.env.DATABASE_URL ? 'PostgreSQL' : 'PGlite'}`
     const run = runCommand(['audit:verify'], target.env)
     await expect(run).rejects.toBeInstanceOf(CommandError)
     await expect(run).rejects.toThrow(
-      `Audit chain broken at row ${brokenId}: content does not match its hash (changed after it was written)`,
+      `Audit chain broken at row ${brokenId}: content does not match its hash (changed after it was written, or another audit key)`,
     )
   })
 

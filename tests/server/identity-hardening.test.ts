@@ -5,6 +5,7 @@ import path from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type * as ServerEntry from '#server/main.ts'
+import { resolveAuditKey } from '#app/platform/config.server.ts'
 import { seedDemoBand } from '#db/seed/seed.server.ts'
 import { BrowserSession } from '#tests/setup/browser-session.ts'
 import { createTestDatabase, type TestDatabase } from '#tests/setup/database.ts'
@@ -30,8 +31,9 @@ beforeAll(async () => {
   const env: Record<string, string> = { DATA_DIR: dataDir, LOG_LEVEL: 'info', PORT: String(port), SMTP_URL: smtp.url, RATE_LIMIT_POINTS: '100000' }
   if (process.env.DATABASE_URL) {
     database = await createTestDatabase()
-    await seedDemoBand(database.db)
-    Object.assign(env, { DATABASE_URL: database.url ?? '', SESSION_SECRET: 'hardening-secret-0123456789abcdef0123', PUBLIC_URL: site })
+    const secret = 'hardening-secret-0123456789abcdef0123'
+    await seedDemoBand(database.db, { chainKey: resolveAuditKey({ auditKey: undefined }, secret) })
+    Object.assign(env, { DATABASE_URL: database.url ?? '', SESSION_SECRET: secret, PUBLIC_URL: site })
   }
   server = await startServerProcess(env)
 }, 120_000)

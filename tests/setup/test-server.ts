@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { pathToFileURL } from 'node:url'
 import type * as ServerEntry from '#server/main.ts'
+import { resolveAuditKey } from '#app/platform/config.server.ts'
 import { seedDemoBand } from '#db/seed/seed.server.ts'
 import { createTestDatabase, type TestDatabase } from './database.ts'
 import { freePort } from './server-process.ts'
@@ -28,6 +29,8 @@ export type TestServer = {
 
 export const serverBundle = path.resolve('build/server/index.js')
 
+const TEST_SESSION_SECRET = 'test-session-secret-0123456789abcdef'
+
 type TestServerOptions = {
   env?: Record<string, string>
   useRedis?: boolean
@@ -41,7 +44,8 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
   let database: TestDatabase | undefined
   if (process.env.DATABASE_URL) {
     database = await createTestDatabase()
-    await seedDemoBand(database.db)
+    // Seeded with the audit key the server will derive from its secret, so the chain stays whole.
+    await seedDemoBand(database.db, { chainKey: resolveAuditKey({ auditKey: undefined }, TEST_SESSION_SECRET) })
     await database.close()
   }
   // A deployment with DATABASE_URL must name its address (PUBLIC_URL): pick the port first.
@@ -53,7 +57,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     ...(database ? { PUBLIC_URL: `http://127.0.0.1:${port}` } : {}),
     LOG_LEVEL: 'silent',
     DATA_DIR: dataDir,
-    ...(database?.url ? { DATABASE_URL: options.databaseUrlForApp?.(database.url) ?? database.url, SESSION_SECRET: 'test-session-secret-0123456789abcdef' } : {}),
+    ...(database?.url ? { DATABASE_URL: options.databaseUrlForApp?.(database.url) ?? database.url, SESSION_SECRET: TEST_SESSION_SECRET } : {}),
     // Test files run in parallel against one Redis: each server counts in its own keys.
     ...(options.useRedis !== false && process.env.REDIS_URL
       ? { REDIS_URL: process.env.REDIS_URL, REDIS_KEY_PREFIX: `band-test:${randomBytes(6).toString('hex')}:` }

@@ -6,8 +6,11 @@ import { AUDIT_ENTRY_COLUMNS, type AuditContext } from './audit.server.ts'
 
 // Shared by the audit tests only.
 
+/** The audit key of these tests (a runtime derives its own; see resolveAuditKey). */
+export const TEST_CHAIN_KEY = 'audit-test-chain-key-0123456789abcdef0123'
+
 export function memberContext(name = 'Alex Conductor', id: string = randomUUID()): AuditContext {
-  return { actor: { id, name }, ip: '203.0.113.7', userAgent: 'Test browser 1.0', requestId: `req-${randomUUID()}` }
+  return { actor: { id, name }, ip: '203.0.113.7', userAgent: 'Test browser 1.0', requestId: `req-${randomUUID()}`, chainKey: TEST_CHAIN_KEY }
 }
 
 /** Runs `work` with the clock (Date only; timers stay real) set to `time`. */
@@ -25,7 +28,7 @@ export async function at<T>(time: Date, work: () => Promise<T>): Promise<T> {
 export function auditRow(db: Kysely<Database>, id: number) {
   return db
     .selectFrom('audit_log')
-    .select([...AUDIT_ENTRY_COLUMNS, 'prev_hash', 'hash'])
+    .select([...AUDIT_ENTRY_COLUMNS, 'prev_hash', 'hash', 'hash_algorithm'])
     .where('id', '=', id)
     .executeTakeFirstOrThrow()
 }
@@ -66,10 +69,10 @@ export async function withTriggerDisabled(db: Kysely<Database>, work: (trx: Tran
 export async function putBack(db: Kysely<Database>, row: AuditRow): Promise<void> {
   await sql`
     insert into audit_log (id, occurred_at, actor_id, actor_name, action, entity_type, entity_id, changes,
-      ip, user_agent, request_id, prev_hash, hash)
+      ip, user_agent, request_id, prev_hash, hash, hash_algorithm)
     overriding system value
     values (${row.id}, ${row.occurred_at.toISOString()}, ${row.actor_id}, ${row.actor_name},
       ${row.action}, ${row.entity_type}, ${row.entity_id}, ${JSON.stringify(row.changes)}::jsonb,
-      ${row.ip}, ${row.user_agent}, ${row.request_id}, ${row.prev_hash}, ${row.hash})
+      ${row.ip}, ${row.user_agent}, ${row.request_id}, ${row.prev_hash}, ${row.hash}, ${row.hash_algorithm})
   `.execute(db)
 }

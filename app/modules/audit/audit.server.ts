@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto'
+import { createHash, createHmac } from 'node:crypto'
 import { type Kysely, sql } from 'kysely'
 import type { Database, Db } from '#db/types.ts'
 import { canonicalJson, describeChanges, type JsonValue, toJsonValue } from './changes.ts'
@@ -17,14 +17,17 @@ export type AuditContext = {
   ip: string | null
   userAgent: string | null
   requestId: string | null
+  /** The runtime's audit key (`runtime.auditKey`): the chain's HMAC key, never stored in the database. */
+  chainKey: string
 }
 
 /** The context of work nobody asked for over HTTP: start-up, commands, scheduled jobs. */
-export const systemContext = (name = 'System'): AuditContext => ({
+export const systemContext = (name: string, chainKey: string): AuditContext => ({
   actor: { id: null, name },
   ip: null,
   userAgent: null,
   requestId: null,
+  chainKey,
 })
 
 export type AuditEntry = {
@@ -75,10 +78,15 @@ export type AuditHashedContent = {
   request_id: string | null
 }
 
-export function computeAuditHash(prevHash: string, content: AuditHashedContent): string {
-  return createHash('sha256')
-    .update(`${prevHash}\n${canonicalJson(content)}`)
-    .digest('hex')
+/**
+ * The link of one row: HMAC-SHA256 with the audit key (algorithm 2), or, for
+ * rows written before the chain was keyed, plain SHA-256 (algorithm 1).
+ */
+export function computeAuditHash(prevHash: string, content: AuditHashedContent, key: { algorithm: 1 } | { algorithm: 2; chainKey: string }): string {
+  const text = `${prevHash}\n${canonicalJson(content)}`
+  if (key.algorithm === 1) return createHash('sha256').update(text).digest('hex')
+  if (key.chainKey.length < 32) throw new Error('The audit key must be at least 32 characters')
+  return createHmac('sha256', key.chainKey).update(text).digest('hex')
 }
 
 /**
@@ -124,11 +132,11 @@ export async function recordAudit(db: Db, context: AuditContext, entry: AuditEnt
     user_agent: context.userAgent,
     request_id: context.requestId,
   }
-  const hash = computeAuditHash(prevHash, content)
+  const hash = computeAuditHash(prevHash, content, { algorithm: 2, chainKey: context.chainKey })
 
   const row = await db
     .insertInto('audit_log')
-    .values({ ...content, changes: JSON.stringify(content.changes), prev_hash: prevHash, hash })
+    .values({ ...content, changes: JSON.stringify(content.changes), prev_hash: prevHash, hash, hash_algorithm: 2 })
     .returning('id')
     .executeTakeFirstOrThrow()
   return { id: row.id, hash }
@@ -190,18 +198,21 @@ export type AuditChainReport =
 
 /**
  * Walks the whole chain in id order, a batch at a time, recomputing every
- * hash. Reports the first broken link. Gaps in ids are normal (a rolled-back
- * transaction uses up its id); only the prev_hash links matter.
+ * hash with the audit key. Reports the first broken link. Gaps in ids are
+ * normal (a rolled-back transaction uses up its id); only the prev_hash links
+ * matter. After the first keyed row, an unkeyed one is a break: that is what
+ * a re-linked chain without the key would look like.
  */
-export async function verifyAuditChain(db: Db, options: { batchSize?: number } = {}): Promise<AuditChainReport> {
+export async function verifyAuditChain(db: Db, options: { chainKey: string; batchSize?: number }): Promise<AuditChainReport> {
   const batchSize = Math.max(1, Math.floor(options.batchSize ?? 1000))
   let rows = 0
   let previous: { id: number; hash: string } | undefined
+  let keyed = false
 
   for (;;) {
     let query = db
       .selectFrom('audit_log')
-      .select([...AUDIT_ENTRY_COLUMNS, 'prev_hash', 'hash'])
+      .select([...AUDIT_ENTRY_COLUMNS, 'prev_hash', 'hash', 'hash_algorithm'])
       .orderBy('id')
       .limit(batchSize)
     // Keyset pagination on audit_log_id_idx: never more than one batch in memory.
@@ -230,8 +241,11 @@ export async function verifyAuditChain(db: Db, options: { batchSize?: number } =
         user_agent: row.user_agent,
         request_id: row.request_id,
       }
-      if (computeAuditHash(row.prev_hash, content) !== row.hash) {
-        return broken('content does not match its hash (changed after it was written)')
+      if (keyed && row.hash_algorithm !== 2) return broken('an unkeyed row after keyed ones (the chain was re-linked without the key)')
+      keyed ||= row.hash_algorithm === 2
+      const key = row.hash_algorithm === 2 ? { algorithm: 2 as const, chainKey: options.chainKey } : { algorithm: 1 as const }
+      if (computeAuditHash(row.prev_hash, content, key) !== row.hash) {
+        return broken('content does not match its hash (changed after it was written, or another audit key)')
       }
       previous = { id: row.id, hash: row.hash }
     }

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto'
 import { sql } from 'kysely'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createTestDatabase, type TestDatabase } from '#tests/setup/database.ts'
-import { at, auditRow, memberContext } from './audit-test-helpers.ts'
+import { at, auditRow, memberContext, TEST_CHAIN_KEY } from './audit-test-helpers.ts'
 import {
   ensureAuditPartitions,
   GENESIS_HASH,
@@ -78,19 +78,19 @@ describe(`audit log on ${engine}`, () => {
     })
 
     it('keeps the whole new row on a create, the whole old row on a delete, and the details', async () => {
-      const created = await recordAudit(database.db, systemContext(), {
+      const created = await recordAudit(database.db, systemContext('System', TEST_CHAIN_KEY), {
         action: 'venue.create',
         entity: ['venue', 'v1'],
         after: { name: 'Town Hall', capacity: 300, notes: null },
       })
-      const deleted = await recordAudit(database.db, systemContext('Nightly cleanup'), {
+      const deleted = await recordAudit(database.db, systemContext('Nightly cleanup', TEST_CHAIN_KEY), {
         action: 'venue.delete',
         entity: ['venue', 'v1'],
         before: { name: 'Town Hall', capacity: 300 },
         after: null,
         details: { reason: 'duplicate' },
       })
-      const failed = await recordAudit(database.db, systemContext('Anonymous visitor'), {
+      const failed = await recordAudit(database.db, systemContext('Anonymous visitor', TEST_CHAIN_KEY), {
         action: 'user.login_failed',
         entity: ['user', null],
         details: { email: 'someone@example.org', reason: 'wrong password' },
@@ -165,11 +165,11 @@ describe(`audit log on ${engine}`, () => {
     })
 
     it('belongs to the caller’s transaction: a rollback takes the row with it, leaving only a gap in ids', async () => {
-      const record = (action: string) => recordAudit(database.db, systemContext(), { action, entity: ['test', null] })
+      const record = (action: string) => recordAudit(database.db, systemContext('System', TEST_CHAIN_KEY), { action, entity: ['test', null] })
       const first = await record('test.before_rollback')
       await expect(
         database.db.transaction().execute(async (trx) => {
-          await recordAudit(trx, systemContext(), { action: 'test.rolled_back', entity: ['test', null] })
+          await recordAudit(trx, systemContext('System', TEST_CHAIN_KEY), { action: 'test.rolled_back', entity: ['test', null] })
           throw new Error('the mutation failed')
         }),
       ).rejects.toThrow('the mutation failed')
@@ -190,7 +190,7 @@ describe(`audit log on ${engine}`, () => {
         database.db
           .transaction()
           .setIsolationLevel('repeatable read')
-          .execute((trx) => recordAudit(trx, systemContext(), { action: 'test.snapshot', entity: ['test', null] })),
+          .execute((trx) => recordAudit(trx, systemContext('System', TEST_CHAIN_KEY), { action: 'test.snapshot', entity: ['test', null] })),
       ).rejects.toThrow(/read committed/)
     })
 
@@ -198,7 +198,7 @@ describe(`audit log on ${engine}`, () => {
       const written = []
       for (let index = 0; index < 3; index++) {
         const entry = { action: 'test.chain', entity: ['test', String(index)] as [string, string] }
-        written.push(await recordAudit(database.db, systemContext(), entry))
+        written.push(await recordAudit(database.db, systemContext('System', TEST_CHAIN_KEY), entry))
       }
       for (let index = 1; index < written.length; index++) {
         const row = await getRow(written[index]!.id)
@@ -217,7 +217,7 @@ describe(`audit log on ${engine}`, () => {
 
   describe('the database keeps it append-only', () => {
     it('refuses UPDATE, DELETE and TRUNCATE, on the table and on a partition', async () => {
-      const { id } = await recordAudit(database.db, systemContext(), { action: 'test.protected', entity: ['test', null] })
+      const { id } = await recordAudit(database.db, systemContext('System', TEST_CHAIN_KEY), { action: 'test.protected', entity: ['test', null] })
       const partition = await partitionOf(id)
       await expect(sql`update audit_log set actor_name = 'x' where id = ${id}`.execute(database.db)).rejects.toThrow(
         /append-only: UPDATE/,
@@ -243,7 +243,7 @@ describe(`audit log on ${engine}`, () => {
       const longAgo = new Date('2001-06-15T12:00:00.000Z')
 
       const record = (time: Date) =>
-        at(time, () => recordAudit(database.db, systemContext(), { action: 'test.partition', entity: ['test', null] }))
+        at(time, () => recordAudit(database.db, systemContext('System', TEST_CHAIN_KEY), { action: 'test.partition', entity: ['test', null] }))
       const inThisMonth = await record(thisMonth)
       const inNextMonth = await record(nextMonth)
       const inNoMonth = await record(longAgo)
@@ -268,7 +268,7 @@ describe(`audit log on ${engine}`, () => {
       expect(await partitions()).toEqual(created)
 
       const { id } = await at(new Date('2031-02-28T23:59:59.999Z'), () =>
-        recordAudit(database.db, systemContext(), { action: 'test.partition', entity: ['test', null] }),
+        recordAudit(database.db, systemContext('System', TEST_CHAIN_KEY), { action: 'test.partition', entity: ['test', null] }),
       )
       expect(await partitionOf(id)).toBe('audit_log_2031_02')
     })
@@ -317,7 +317,7 @@ describe(`audit log on ${engine}`, () => {
         // Nothing else writes meanwhile, so the 30 rows follow each other.
         expect(rows[index]!.prev_hash).toBe(rows[index - 1]!.hash)
       }
-      expect(await verifyAuditChain(database.db)).toMatchObject({ ok: true })
+      expect(await verifyAuditChain(database.db, { chainKey: TEST_CHAIN_KEY })).toMatchObject({ ok: true })
     })
   })
 

@@ -8,11 +8,12 @@ import { createMailTransport } from '#app/platform/mail-transport.server.ts'
 import { openDatabase } from '#db/client.server.ts'
 import { createTestDatabase, type TestDatabase } from '#tests/setup/database.ts'
 import { extractLink, startTestSmtpServer, type TestSmtpServer } from '#tests/setup/smtp-server.ts'
-import { enqueueMail, MAIL_ATTEMPTS, SEND_MAIL_JOB, sendMailJob } from './outbox.server.ts'
+import { enqueueMail, MAIL_ATTEMPTS, REDACTED, SEND_MAIL_JOB, sendMailJob } from './outbox.server.ts'
 import { countOutboxByStatus, getOutboxMessage } from './queries.server.ts'
 
 const from = 'Riverside Community Band <no-reply@band.test>'
 const silent = pino({ level: 'silent' })
+const SECRET = 'outbox-test-app-secret-0123456789abcdef0123'
 // Long enough that quoted-printable wraps it: the link must still arrive whole.
 const resetLink = `https://band.example.org/reset-password?token=${'a1b2c3d4'.repeat(8)}`
 
@@ -48,7 +49,7 @@ function manualWorker(options: { smtpUrl: string | undefined; clock: ReturnType<
   const mail = createMailTransport({ smtpUrl: options.smtpUrl, from, logger: silent })
   const worker = startWorker({
     db: database.db,
-    handlers: { [SEND_MAIL_JOB]: sendMailJob({ db: database.db, mail, logger: silent }) },
+    handlers: { [SEND_MAIL_JOB]: sendMailJob({ db: database.db, mail, logger: silent, sessionSecret: SECRET }) },
     logger: silent,
     poll: false,
     now: options.clock.now,
@@ -94,6 +95,34 @@ describe(`the outbox on ${process.env.DATABASE_URL ? 'PostgreSQL' : 'PGlite'}`, 
     await close()
   })
 
+  it('keeps a one-time link only sealed: admins read the redacted copy, the member gets the link, then the sealed copy is wiped (finding 1)', async () => {
+    const clock = testClock()
+    const { worker, close } = manualWorker({ smtpUrl: smtp.url, clock })
+    const token = 'a1b2c3d4'.repeat(8)
+    const since = smtp.messages.length
+    const { id } = await enqueueMail(database.db, {
+      to: 'cora@example.net',
+      subject: 'Your invitation',
+      text: `Choose your password: https://band.example.org/invite/${token}\n`,
+      html: `<a href="https://band.example.org/invite/${token}">Choose your password</a>`,
+      purpose: 'invitation',
+      secrets: { values: [token], sealWith: SECRET },
+    })
+    const stored = await database.db.selectFrom('email_outbox').select(['text_body', 'html_body', 'sealed_body']).where('id', '=', id).executeTakeFirstOrThrow()
+    expect(JSON.stringify(stored.text_body) + JSON.stringify(stored.html_body)).not.toContain(token)
+    expect(stored.text_body).toContain(REDACTED)
+    expect(stored.sealed_body).toBeTruthy()
+    expect(stored.sealed_body).not.toContain(token)
+    expect((await getOutboxMessage(database.db, id))?.textBody).not.toContain(token)
+
+    expect(await worker.runOnce()).toBe(1)
+    const mail = await smtp.waitForMail('cora@example.net', { since })
+    expect(extractLink(mail.text, '/invite/')).toBe(`https://band.example.org/invite/${token}`)
+    const after = await database.db.selectFrom('email_outbox').select(['sealed_body', 'status']).where('id', '=', id).executeTakeFirstOrThrow()
+    expect(after).toEqual({ sealed_body: null, status: 'sent' })
+    await close()
+  })
+
   it('a change that rolls back sends nothing: a failed invitation leaves no mail, no job, no invitation', async () => {
     // A deferred check that fails at COMMIT, after the invitation, its audit
     // row and its mail were all written: the whole transaction must go.
@@ -116,7 +145,8 @@ describe(`the outbox on ${process.env.DATABASE_URL ? 'PostgreSQL' : 'PGlite'}`, 
           sectionId: null,
           inviter: { id: inviter.id, grants: { roles: ['admin'], permissions: ['user.invite', 'role.assign'], sections: {} } },
           siteOrigin: 'https://band.example.org',
-          audit: systemContext('Test'),
+          sealWith: SECRET,
+          audit: systemContext('Test', 'outbox-test-chain-key-0123456789abcdef01'),
         }),
       ).rejects.toThrow(/refused at commit/)
     } finally {
@@ -206,7 +236,7 @@ describe.skipIf(!process.env.DATABASE_URL)('two workers on PostgreSQL', () => {
     const workers = pools.map((pool, index) =>
       startWorker({
         db: pool.db,
-        handlers: { [SEND_MAIL_JOB]: sendMailJob({ db: pool.db, mail: transports[index] ?? transports[0]!, logger: silent }) },
+        handlers: { [SEND_MAIL_JOB]: sendMailJob({ db: pool.db, mail: transports[index] ?? transports[0]!, logger: silent, sessionSecret: SECRET }) },
         logger: silent,
         poll: false,
         concurrency: 4,

@@ -35,7 +35,7 @@ const listColumns = [
 
 export async function insertOutboxMessage(
   db: Db,
-  message: { to: string; subject: string; text: string; html: string | null; purpose: string },
+  message: { to: string; subject: string; text: string; html: string | null; purpose: string; sealed: string | null },
 ): Promise<{ id: string }> {
   return db
     .insertInto('email_outbox')
@@ -46,6 +46,7 @@ export async function insertOutboxMessage(
       html_body: message.html,
       purpose: message.purpose,
       status: 'queued',
+      sealed_body: message.sealed,
     })
     .returning('id')
     .executeTakeFirstOrThrow()
@@ -55,7 +56,7 @@ export async function insertOutboxMessage(
 export async function getQueuedMessage(db: Db, id: string) {
   return db
     .selectFrom('email_outbox')
-    .select(['id', 'to_address', 'subject', 'text_body', 'html_body', 'purpose', 'attempts'])
+    .select(['id', 'to_address', 'subject', 'text_body', 'html_body', 'sealed_body', 'purpose', 'attempts'])
     .where('id', '=', id)
     .where('status', '=', 'queued')
     .executeTakeFirst()
@@ -68,6 +69,8 @@ export async function markOutboxDone(db: Db, id: string, status: 'sent' | 'store
     .set((eb) => ({
       status,
       error: null,
+      // The sealed copy with the live link has done its work.
+      sealed_body: null,
       sent_at: status === 'sent' ? new Date() : null,
       last_attempt_at: new Date(),
       attempts: eb('attempts', '+', 1),
@@ -80,7 +83,13 @@ export async function markOutboxDone(db: Db, id: string, status: 'sent' | 'store
 export async function markOutboxAttemptFailed(db: Db, id: string, error: string, final: boolean): Promise<void> {
   await db
     .updateTable('email_outbox')
-    .set((eb) => ({ status: final ? 'failed' : 'queued', error, last_attempt_at: new Date(), attempts: eb('attempts', '+', 1) }))
+    .set((eb) => ({
+      status: final ? 'failed' : 'queued',
+      error,
+      last_attempt_at: new Date(),
+      attempts: eb('attempts', '+', 1),
+      ...(final ? { sealed_body: null } : {}),
+    }))
     .where('id', '=', id)
     .execute()
 }

@@ -191,6 +191,7 @@ export function auditContextFor(args: Pick<Args, 'context'>, actor: { id: string
     ip: info.clientIp || null,
     userAgent: info.userAgent?.slice(0, 512) ?? null,
     requestId: info.requestId,
+    chainKey: args.context.get(runtimeContext).auditKey,
   }
 }
 

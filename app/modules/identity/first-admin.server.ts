@@ -13,7 +13,7 @@ export const FIRST_ADMIN_LINK_TTL_MS = 24 * 60 * 60 * 1000
  */
 export async function createFirstAdmin(
   db: Kysely<Database>,
-  input: { email: string; displayName: string; siteOrigin: string },
+  input: { email: string; displayName: string; siteOrigin: string; chainKey: string },
 ): Promise<{ ok: true; link: string } | { ok: false; message: string }> {
   const token = newToken()
   return db.transaction().execute(async (trx) => {
@@ -42,7 +42,7 @@ export async function createFirstAdmin(
       .insertInto('password_resets')
       .values({ token_hash: hashToken(token), user_id: user.id, expires_at: new Date(Date.now() + FIRST_ADMIN_LINK_TTL_MS) })
       .execute()
-    await recordAudit(trx, systemContext('Command line'), {
+    await recordAudit(trx, systemContext('Command line', input.chainKey), {
       action: 'auth.admin.created',
       entity: ['user', user.id],
       after: { email: input.email, displayName: input.displayName, role: 'super_admin' },

@@ -21,7 +21,8 @@ export function mayGrantRole(grants: Grants, role: RoleName): boolean {
   return role === 'admin' || role === 'super_admin' ? can(grants, 'role.assign.admin') : can(grants, 'role.assign') || can(grants, 'user.invite')
 }
 
-export type InviteOutcome = { kind: 'sent'; invitationId: string } | { kind: 'refused'; field: string; message: string }
+/** `link` is for the inviter's own screen when no mail server can carry it (finding 1); never stored in the clear. */
+export type InviteOutcome = { kind: 'sent'; invitationId: string; link: string } | { kind: 'refused'; field: string; message: string }
 
 export async function inviteMember(db: Db, input: {
   email: string
@@ -30,6 +31,8 @@ export async function inviteMember(db: Db, input: {
   sectionId: string | null
   inviter: { id: string; grants: Grants }
   siteOrigin: string
+  /** The app's secret: seals the mail's copy of the link (`runtime.sessionSecret`). */
+  sealWith: string
   audit: AuditContext
 }): Promise<InviteOutcome> {
   if (!mayGrantRole(input.inviter.grants, input.role)) {
@@ -85,10 +88,11 @@ export async function inviteMember(db: Db, input: {
       purpose: 'invitation',
       subject: 'Your invitation to the band website',
       text: `Hello ${input.displayName},\n\nYou are invited to the members' area of the band website. Choose your password here within 7 days:\n\n${link}\n\nThe link works once.\n`,
+      secrets: { values: [token], sealWith: input.sealWith },
     })
     return row
   })
-  return { kind: 'sent', invitationId: invitation.id }
+  return { kind: 'sent', invitationId: invitation.id, link }
 }
 
 export async function findUsableInvitation(db: Db, token: string) {

@@ -21,33 +21,74 @@ export type ResetRequestOutcome = { kind: 'sent' } | { kind: 'throttled'; retryA
 export async function requestPasswordReset(
   db: Db,
   rateLimits: RateLimits,
-  input: { email: string; siteOrigin: string; audit: AuditContext },
+  input: {
+    email: string
+    siteOrigin: string
+    audit: AuditContext
+    /** The app's secret: seals the mail's copy of the link. */
+    sealWith: string
+    /**
+     * False where no mail can carry the link (no SMTP, and nobody at the
+     * server's own terminal): then no link is made at all; the operator starts
+     * a reset with `admin:reset` instead (finding 1).
+     */
+    canDeliverLinks: boolean
+  },
 ): Promise<ResetRequestOutcome> {
   // Every request counts, found or not: the limit is on asking, not on failing.
   const attempt = await takeAttempt(rateLimits, 'forgot-password', { ip: input.audit.ip ?? 'unknown', account: input.email })
   if (!attempt.allowed) return { kind: 'throttled', retryAfterSeconds: attempt.retryAfterSeconds }
 
   const user = await findUserByEmail(db, input.email)
+  if (user && !input.canDeliverLinks) {
+    await recordAudit(db, input.audit, {
+      action: 'auth.password_reset.requested',
+      entity: ['user', user.id],
+      details: { email: input.email, found: true, delivered: false, reason: 'no mail server: ask an admin to run admin:reset' },
+    })
+    return { kind: 'sent' }
+  }
   if (!user || user.status === 'disabled') {
     await recordAudit(db, input.audit, { action: 'auth.password_reset.requested', entity: ['user', null], details: { email: input.email, found: false } })
     return { kind: 'sent' }
   }
-  const token = newToken()
-  const link = `${input.siteOrigin}/reset-password?${new URLSearchParams({ token })}`
   await db.transaction().execute(async (trx) => {
-    await trx
-      .insertInto('password_resets')
-      .values({ token_hash: hashToken(token), user_id: user.id, expires_at: new Date(Date.now() + RESET_LINK_TTL_MS) })
-      .execute()
+    const { token, link } = await issueResetLink(trx, user.id, input.siteOrigin)
     await recordAudit(trx, input.audit, { action: 'auth.password_reset.requested', entity: ['user', user.id], details: { email: input.email, found: true } })
     await enqueueMail(trx, {
       to: user.email,
       purpose: 'password_reset',
       subject: 'Choose a new password',
       text: `Hello ${user.display_name},\n\nSomeone (we hope you) asked to reset the password of your band account. Choose a new one here within the next hour:\n\n${link}\n\nThe link works once. If you did not ask for this, ignore this email: your password stays as it is.\n`,
+      secrets: { values: [token], sealWith: input.sealWith },
     })
   })
   return { kind: 'sent' }
+}
+
+async function issueResetLink(trx: Db, userId: string, siteOrigin: string): Promise<{ token: string; link: string }> {
+  const token = newToken()
+  await trx.insertInto('password_resets').values({ token_hash: hashToken(token), user_id: userId, expires_at: new Date(Date.now() + RESET_LINK_TTL_MS) }).execute()
+  return { token, link: `${siteOrigin}/reset-password?${new URLSearchParams({ token })}` }
+}
+
+/**
+ * `admin:reset --email …`: the operator's own way to reset a member's
+ * password where no mail server can carry the link. Prints the link to the
+ * terminal of whoever runs it; nothing else ever shows it.
+ */
+export async function createResetLinkForOperator(
+  db: Db,
+  input: { email: string; siteOrigin: string; audit: AuditContext },
+): Promise<{ ok: true; link: string } | { ok: false; message: string }> {
+  const user = await findUserByEmail(db, input.email)
+  if (!user) return { ok: false, message: `There is no account with ${input.email}.` }
+  if (user.status === 'disabled') return { ok: false, message: `The account of ${input.email} is disabled; enable it first.` }
+  return db.transaction().execute(async (trx) => {
+    const { link } = await issueResetLink(trx, user.id, input.siteOrigin)
+    await recordAudit(trx, input.audit, { action: 'auth.password_reset.issued_by_operator', entity: ['user', user.id], details: { email: user.email } })
+    return { ok: true as const, link }
+  })
 }
 
 /** The reset a link points at, if it can still be used. */

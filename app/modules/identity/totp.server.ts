@@ -4,7 +4,7 @@ import { getTOTPAuthUri } from '@epic-web/totp'
 import QRCode from 'qrcode'
 import type { Db } from '#db/types.ts'
 import { deleteRecoveryCodes } from './recovery-codes.server.ts'
-import { openSecret, sealSecret } from './secret-box.server.ts'
+import { openSecret, sealSecret } from '#app/platform/secret-box.server.ts'
 
 /**
  * Time-based one-time passwords (RFC 6238) for two-step sign-in. All TOTP code

@@ -2,7 +2,7 @@ import { generateTOTP } from '@epic-web/totp'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createTestDatabase, type TestDatabase } from '#tests/setup/database.ts'
 import { countUnusedRecoveryCodes, createRecoveryCodes } from './recovery-codes.server.ts'
-import { openSecret, SecretBoxError, sealSecret } from './secret-box.server.ts'
+import { openSecret, SecretBoxError, sealSecret } from '#app/platform/secret-box.server.ts'
 import {
   confirmTotpEnrolment,
   generateTotpCode,

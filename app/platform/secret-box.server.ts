@@ -10,8 +10,10 @@ import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:cr
  */
 
 const VERSION = 'v1'
-// A distinct info string gives this use its own key, unrelated to the cookie-signing one.
-const HKDF_INFO = 'band-platform totp secret v1'
+// A distinct info string per use gives each its own key, unrelated to the
+// cookie-signing one. Fixed forever: two-step secrets sealed with 'totp' must open.
+const HKDF_INFO = { totp: 'band-platform totp secret v1', mail: 'band-platform outbox mail v1' } as const
+export type SecretPurpose = keyof typeof HKDF_INFO
 const HKDF_SALT = 'band-platform secret-box'
 const IV_BYTES = 12 // the GCM standard nonce; random per seal
 const TAG_BYTES = 16
@@ -27,12 +29,13 @@ export class SecretBoxError extends Error {
 // HKDF is cheap, but login runs it on every code check; one key per app secret is enough.
 const keyCache = new Map<string, Buffer>()
 
-function deriveKey(appSecret: string): Buffer {
+function deriveKey(appSecret: string, purpose: SecretPurpose): Buffer {
   if (appSecret.length === 0) throw new SecretBoxError('The app secret (SESSION_SECRET) is empty')
-  let key = keyCache.get(appSecret)
+  const cacheKey = `${purpose}:${appSecret}`
+  let key = keyCache.get(cacheKey)
   if (!key) {
-    key = Buffer.from(hkdfSync('sha256', appSecret, HKDF_SALT, HKDF_INFO, 32))
-    keyCache.set(appSecret, key)
+    key = Buffer.from(hkdfSync('sha256', appSecret, HKDF_SALT, HKDF_INFO[purpose], 32))
+    keyCache.set(cacheKey, key)
   }
   return key
 }
@@ -41,9 +44,9 @@ function deriveKey(appSecret: string): Buffer {
  * Encrypts `plain` for storage. Each call uses a fresh random IV, so sealing
  * the same value twice gives different strings.
  */
-export function sealSecret(plain: string, appSecret: string): string {
+export function sealSecret(plain: string, appSecret: string, purpose: SecretPurpose = 'totp'): string {
   const iv = randomBytes(IV_BYTES)
-  const cipher = createCipheriv('aes-256-gcm', deriveKey(appSecret), iv, { authTagLength: TAG_BYTES })
+  const cipher = createCipheriv('aes-256-gcm', deriveKey(appSecret, purpose), iv, { authTagLength: TAG_BYTES })
   // The version is authenticated too, so it cannot be swapped for a future format.
   cipher.setAAD(Buffer.from(VERSION))
   const ciphertext = Buffer.concat([cipher.update(plain, 'utf8'), cipher.final()])
@@ -55,7 +58,7 @@ export function sealSecret(plain: string, appSecret: string): string {
  * Decrypts a value made by `sealSecret`.
  * @throws SecretBoxError when the value is malformed, altered, or sealed with another app secret.
  */
-export function openSecret(sealed: string, appSecret: string): string {
+export function openSecret(sealed: string, appSecret: string, purpose: SecretPurpose = 'totp'): string {
   const parts = sealed.split('.')
   if (parts.length !== 4 || parts[0] !== VERSION) {
     throw new SecretBoxError(`Sealed secret is malformed (expected "${VERSION}.<iv>.<tag>.<ciphertext>")`)
@@ -67,7 +70,7 @@ export function openSecret(sealed: string, appSecret: string): string {
   if (iv.length !== IV_BYTES || tag.length !== TAG_BYTES) {
     throw new SecretBoxError('Sealed secret is malformed (bad IV or tag length)')
   }
-  const decipher = createDecipheriv('aes-256-gcm', deriveKey(appSecret), iv, { authTagLength: TAG_BYTES })
+  const decipher = createDecipheriv('aes-256-gcm', deriveKey(appSecret, purpose), iv, { authTagLength: TAG_BYTES })
   decipher.setAAD(Buffer.from(VERSION))
   decipher.setAuthTag(tag)
   try {
