@@ -1,5 +1,6 @@
-import { parseWithZod } from '@conform-to/zod/v4'
-import { data, Form, useNavigation } from 'react-router'
+import { getFormProps, getInputProps, type SubmissionResult, useForm } from '@conform-to/react'
+import { getZodConstraint, parseWithZod } from '@conform-to/zod/v4'
+import { data, Form, href, useLocation, useNavigation } from 'react-router'
 import { Field, FormAlert, SubmitButton } from '#app/components/forms.tsx'
 import {
   changeRole,
@@ -15,9 +16,10 @@ import { inviteMember } from '#app/modules/identity/invitations.server.ts'
 import { siteOrigin } from '#app/modules/identity/password-reset.server.ts'
 import { can } from '#app/modules/identity/permissions.ts'
 import { ROLES, roleLabel } from '#app/modules/identity/roles.ts'
-import { MemberAccountsSchema } from '#app/modules/identity/schema.ts'
+import { InviteMemberSchema, MemberAccountsSchema } from '#app/modules/identity/schema.ts'
 import { listSections } from '#app/modules/members/queries.server.ts'
 import { runtimeContext } from '#app/platform/context.ts'
+import { redirectWithToast } from '#app/platform/toast.server.ts'
 import type { Route } from './+types/admin.members'
 
 export const meta: Route.MetaFunction = () => [{ title: 'Members and accounts' }]
@@ -38,7 +40,11 @@ export async function loader(args: Route.LoaderArgs) {
   }
 }
 
-type ActionResult = { intent: string; ok: boolean; message?: string; fieldErrors?: Record<string, string[]> }
+type ActionResult =
+  /** The invitation form's reply, for Conform (field errors, the values typed). */
+  | { intent: 'invite'; result: SubmissionResult<string[]>; message?: undefined }
+  /** Any other form: what went wrong, shown above the list. */
+  | { intent: string; result?: undefined; message: string }
 
 export async function action(args: Route.ActionArgs) {
   // Nobody outside the page's audience gets as far as reading the form.
@@ -47,11 +53,15 @@ export async function action(args: Route.ActionArgs) {
   const { db } = runtime
   const submission = parseWithZod(await args.request.formData(), { schema: MemberAccountsSchema })
   if (submission.status !== 'success') {
-    const errors = Object.fromEntries(Object.entries(submission.reply().error ?? {}).filter((entry): entry is [string, string[]] => entry[1] !== null))
-    return data<ActionResult>({ intent: String(submission.payload.intent ?? ''), ok: false, fieldErrors: errors }, { status: 400 })
+    return submission.payload.intent === 'invite'
+      ? data<ActionResult>({ intent: 'invite', result: submission.reply() }, { status: 400 })
+      : data<ActionResult>({ intent: String(submission.payload.intent ?? ''), message: 'That form was incomplete. Reload the page and try again.' }, { status: 400 })
   }
   const value = submission.value
-  const result = (ok: boolean, message: string, status = ok ? 200 : 400) => data<ActionResult>({ intent: value.intent, ok, message }, { status })
+  const failed = (message: string, status = 400) => data<ActionResult>({ intent: value.intent, message }, { status })
+  // Back to the page of the list the form was on.
+  const after = new URL(args.request.url).searchParams.get('after')
+  const done = (message: string) => redirectWithToast(runtime, after ? `${href('/admin/members')}?${new URLSearchParams({ after })}` : href('/admin/members'), message)
 
   switch (value.intent) {
     case 'invite': {
@@ -63,30 +73,31 @@ export async function action(args: Route.ActionArgs) {
         sectionId: value.sectionId ?? null,
         inviter: { id: user.id, grants: user.grants },
         siteOrigin: siteOrigin(runtime.config, args.request),
+        sealWith: runtime.sessionSecret,
         audit: auditContextOf(args, user),
       })
       return outcome.kind === 'sent'
-        ? result(true, `Invitation sent to ${value.email}. The link works for 7 days.`)
-        : data<ActionResult>({ intent: 'invite', ok: false, fieldErrors: { [outcome.field]: [outcome.message] } }, { status: 400 })
+        ? done(`Invitation sent to ${value.email}. The link works for 7 days.`)
+        : data<ActionResult>({ intent: 'invite', result: submission.reply({ fieldErrors: { [outcome.field]: [outcome.message] } }) }, { status: 400 })
     }
     case 'revoke-sessions': {
       const user = requirePermission(args, 'user.manage')
-      if (!(await mayActOn(db, user.grants, value.userId))) return result(false, 'Only a super admin can do that to an admin account.', 403)
+      if (!(await mayActOn(db, user.grants, value.userId))) return failed('Only a super admin can do that to an admin account.', 403)
       const ended = await revokeSessionsOf(db, { userId: value.userId, audit: auditContextOf(args, user) })
-      return ended === null ? result(false, 'There is no such account.', 404) : result(true, `${ended} session(s) ended.`)
+      return ended === null ? failed('There is no such account.', 404) : done(`${ended} session(s) ended.`)
     }
     case 'force-reset': {
       const user = requirePermission(args, 'user.manage')
-      if (!(await mayActOn(db, user.grants, value.userId))) return result(false, 'Only a super admin can do that to an admin account.', 403)
-      const done = await forcePasswordReset(db, { userId: value.userId, audit: auditContextOf(args, user) })
-      return done ? result(true, 'They are signed out and must choose a new password before signing in.') : result(false, 'There is no such account.', 404)
+      if (!(await mayActOn(db, user.grants, value.userId))) return failed('Only a super admin can do that to an admin account.', 403)
+      const changed = await forcePasswordReset(db, { userId: value.userId, audit: auditContextOf(args, user) })
+      return changed ? done('They are signed out and must choose a new password before signing in.') : failed('There is no such account.', 404)
     }
     case 'set-status': {
       const user = requirePermission(args, 'user.manage')
-      if (value.userId === user.id) return result(false, 'You cannot change the status of your own account.')
-      if (!(await mayActOn(db, user.grants, value.userId))) return result(false, 'Only a super admin can do that to an admin account.', 403)
-      const done = await setAccountStatus(db, { userId: value.userId, status: value.status, audit: auditContextOf(args, user) })
-      return done ? result(true, `The account is now ${value.status}.`) : result(false, 'Nothing changed.')
+      if (value.userId === user.id) return failed('You cannot change the status of your own account.')
+      if (!(await mayActOn(db, user.grants, value.userId))) return failed('Only a super admin can do that to an admin account.', 403)
+      const changed = await setAccountStatus(db, { userId: value.userId, status: value.status, audit: auditContextOf(args, user) })
+      return changed ? done(`The account is now ${value.status}.`) : failed('Nothing changed.')
     }
     case 'grant-role':
     case 'revoke-role': {
@@ -99,12 +110,12 @@ export async function action(args: Route.ActionArgs) {
         actor: { id: user.id, grants: user.grants },
         audit: auditContextOf(args, user),
       })
-      return outcome.ok ? result(true, 'Roles updated. They were signed out, so the change applies at once.') : result(false, outcome.message, outcome.status)
+      return outcome.ok ? done('Roles updated. They were signed out, so the change applies at once.') : failed(outcome.message, outcome.status)
     }
     case 'revoke-everyone': {
       const user = requirePermission(args, 'session.revoke.all')
       const ended = await revokeEveryonesSessions(db, { keepSessionId: user.sessionId, audit: auditContextOf(args, user) })
-      return result(true, `Everyone else is signed out (${ended} sessions).`)
+      return done(`Everyone else is signed out (${ended} sessions).`)
     }
   }
 }
@@ -113,23 +124,23 @@ export default function MemberAccounts({ loaderData, actionData }: Route.Compone
   const busy = useNavigation().state === 'submitting'
   const result = actionData as ActionResult | undefined
   const { grants } = loaderData
-  const inviteErrors = result?.intent === 'invite' ? (result.fieldErrors ?? {}) : {}
+  // A new form after every answer: blank after an invitation was sent, with what was typed after a refusal.
+  const { key: answerKey } = useLocation()
   return (
     <div className="space-y-10">
       <h1 className="text-3xl font-bold">Members and accounts</h1>
-      {result?.message ? <FormAlert tone={result.ok ? 'success' : 'error'}>{result.message}</FormAlert> : null}
+      {result?.message ? <FormAlert>{result.message}</FormAlert> : null}
 
       {can(grants, 'user.invite') ? (
         <section aria-labelledby="invite-heading" className="max-w-xl space-y-4">
           <h2 id="invite-heading" className="text-2xl font-semibold">Invite someone</h2>
           <p>They get an email with a link to choose their password. The link works once, for 7 days.</p>
-          <Form method="post" className="space-y-4">
-            <input type="hidden" name="intent" value="invite" />
-            <Field label="Name" errors={inviteErrors.displayName} inputProps={{ id: 'invite-name', name: 'displayName', required: true, autoComplete: 'off' }} />
-            <Field label="Email address" errors={inviteErrors.email} inputProps={{ id: 'invite-email', name: 'email', type: 'email', required: true, autoComplete: 'off' }} />
-            <RoleAndSection idPrefix="invite" sections={loaderData.sections} errors={inviteErrors} />
-            <SubmitButton disabled={busy}>Send invitation</SubmitButton>
-          </Form>
+          <InviteForm
+            key={answerKey}
+            lastResult={result?.intent === 'invite' ? result.result : undefined}
+            sections={loaderData.sections}
+            busy={busy}
+          />
         </section>
       ) : null}
 
@@ -199,6 +210,44 @@ export default function MemberAccounts({ loaderData, actionData }: Route.Compone
   )
 }
 
+function InviteForm({
+  lastResult,
+  sections,
+  busy,
+}: {
+  lastResult: SubmissionResult<string[]> | undefined
+  sections: { id: string; name: string }[]
+  busy: boolean
+}) {
+  const [form, fields] = useForm({
+    id: 'invite',
+    lastResult,
+    constraint: getZodConstraint(InviteMemberSchema),
+    shouldValidate: 'onBlur',
+    // A shown error clears while typing, not on blur: clearing it on blur moves
+    // the button out from under the click that caused the blur, and the click is lost.
+    shouldRevalidate: 'onInput',
+    onValidate: ({ formData }) => parseWithZod(formData, { schema: InviteMemberSchema }),
+  })
+  return (
+    <>
+      {form.errors?.length ? <FormAlert>{form.errors.join(' ')}</FormAlert> : null}
+      <Form method="post" {...getFormProps(form)} className="space-y-4">
+        <input type="hidden" name="intent" value="invite" />
+        <Field label="Name" errors={fields.displayName.errors} inputProps={{ ...getInputProps(fields.displayName, { type: 'text' }), autoComplete: 'off' }} />
+        <Field label="Email address" errors={fields.email.errors} inputProps={{ ...getInputProps(fields.email, { type: 'email' }), autoComplete: 'off' }} />
+        <RoleAndSection
+          idPrefix="invite"
+          sections={sections}
+          errors={{ role: fields.role.errors, sectionId: fields.sectionId.errors }}
+          initial={{ role: fields.role.initialValue, sectionId: fields.sectionId.initialValue }}
+        />
+        <SubmitButton disabled={busy}>Send invitation</SubmitButton>
+      </Form>
+    </>
+  )
+}
+
 function AccountAction({ intent, userId, label, text, extra = {} }: { intent: string; userId: string; label: string; text: string; extra?: Record<string, string> }) {
   return (
     <Form method="post">
@@ -215,7 +264,18 @@ function AccountAction({ intent, userId, label, text, extra = {} }: { intent: st
   )
 }
 
-function RoleAndSection({ idPrefix, sections, errors }: { idPrefix: string; sections: { id: string; name: string }[]; errors: Record<string, string[] | undefined> }) {
+function RoleAndSection({
+  idPrefix,
+  sections,
+  errors,
+  initial = {},
+}: {
+  idPrefix: string
+  sections: { id: string; name: string }[]
+  errors: { role?: string[]; sectionId?: string[] }
+  /** What was chosen before a refused submission, so it is not lost. */
+  initial?: { role?: unknown; sectionId?: unknown }
+}) {
   return (
     <>
       <div className="space-y-1">
@@ -223,7 +283,7 @@ function RoleAndSection({ idPrefix, sections, errors }: { idPrefix: string; sect
         <select
           id={`${idPrefix}-role`}
           name="role"
-          defaultValue="musician"
+          defaultValue={typeof initial.role === 'string' ? initial.role : 'musician'}
           aria-invalid={errors.role ? true : undefined}
           aria-describedby={errors.role ? `${idPrefix}-role-error` : undefined}
           className="block rounded border border-stone-400 bg-white px-3 py-2"
@@ -239,7 +299,7 @@ function RoleAndSection({ idPrefix, sections, errors }: { idPrefix: string; sect
         <select
           id={`${idPrefix}-section`}
           name="sectionId"
-          defaultValue=""
+          defaultValue={typeof initial.sectionId === 'string' ? initial.sectionId : ''}
           aria-invalid={errors.sectionId ? true : undefined}
           aria-describedby={errors.sectionId ? `${idPrefix}-section-error` : undefined}
           className="block rounded border border-stone-400 bg-white px-3 py-2"

@@ -41,8 +41,11 @@ type Fixtures = {
    * /portal). Every page on the way is checked with axe.
    */
   login: (who: Role | Credentials, options?: { page?: Page; landsOn?: string }) => Promise<void>
-  /** A page in a new browser context with this project's settings: a second device, or someone else. */
-  newPage: () => Promise<Page>
+  /**
+   * A page in a new browser context with this project's settings: a second
+   * device (`newPage({ userAgent })` to tell it apart in a device list), or someone else.
+   */
+  newPage: (options?: { userAgent?: string }) => Promise<Page>
   /**
    * Waits (default up to 10 s) for mail to `address` and returns the newest
    * message. Tests give each address one mail, so the newest is the one.
@@ -86,8 +89,8 @@ export const test = base.extend<Fixtures & E2eOptions, { axeChecker: AxeChecker 
   },
   newPage: async ({ browser, baseURL, javaScriptEnabled }, use) => {
     const contexts: BrowserContext[] = []
-    await use(async () => {
-      const context = await browser.newContext({ baseURL, javaScriptEnabled })
+    await use(async (options = {}) => {
+      const context = await browser.newContext({ baseURL, javaScriptEnabled, ...options })
       contexts.push(context)
       return context.newPage()
     })

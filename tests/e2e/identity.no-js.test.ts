@@ -11,6 +11,8 @@ import { demoAccounts, demoPassword, expect, expectPath, type Role, submitSignIn
 // has signed in, and changes the librarian's password and the leader's MFA.
 // Other accounts a test needs it invites itself, with a random address.
 
+const IPHONE = 'Mozilla/5.0 (iPhone; CPU iPhone OS 18_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.0 Mobile/15E148 Safari/604.1'
+
 test('a musician asking for a members-only page signs in and goes on to it; admin pages are refused', async ({ page, visit, checkAccessibility }) => {
   await visit('/settings/security')
   await expectPath(page, '/login')
@@ -23,6 +25,58 @@ test('a musician asking for a members-only page signs in and goes on to it; admi
     await visit(path, { status: 403 })
     await expect(page.getByRole('heading', { level: 1, name: 'Not allowed' })).toBeVisible()
   }
+})
+
+test('the security pages: an overview that leads to a page for each change, errors tied to their fields, and a lost phone signed out', async ({
+  page,
+  login,
+  visit,
+  checkAccessibility,
+  newPage,
+}) => {
+  // Changes nothing on the shared musician account but one session of its own.
+  const phone = await newPage({ userAgent: IPHONE })
+  await login('musician', { page: phone })
+  await login('musician')
+  await visit('/settings/security')
+  await expect(page.getByRole('heading', { level: 1, name: 'Security settings' })).toBeVisible()
+
+  const pages = [
+    ['Change password', '/settings/security/password', 'Change your password'],
+    ['Change email address', '/settings/security/email', 'Change your email address'],
+    ['Set up two-step sign-in', '/settings/security/two-step', 'Two-step sign-in'],
+    ['See your devices', '/settings/security/devices', 'Your devices'],
+  ] as const
+  for (const [link, path, heading] of pages) {
+    await test.step(path, async () => {
+      await page.getByRole('link', { name: link }).click()
+      await expectPath(page, path)
+      await expect(page.getByRole('heading', { level: 1, name: heading })).toBeVisible()
+      await checkAccessibility()
+      await page.getByRole('link', { name: 'Back to security' }).click()
+      await expectPath(page, '/settings/security')
+    })
+  }
+
+  // A wrong current password comes back as that field's error, read out with it; nothing typed is sent back.
+  await visit('/settings/security/password')
+  await page.getByLabel('Current password', { exact: true }).fill('not my password at all')
+  await page.getByLabel('New password', { exact: true }).fill('a long and quite new password')
+  await page.getByLabel('New password again', { exact: true }).fill('a long and quite new password')
+  await page.getByRole('button', { name: 'Change password' }).click()
+  await expect(page.getByLabel('Current password', { exact: true })).toHaveAccessibleDescription('That is not your current password.')
+  await expect(page.getByLabel('Current password', { exact: true })).toHaveValue('')
+  await checkAccessibility()
+
+  await visit('/settings/security/devices')
+  await expect(page.getByRole('list', { name: 'Devices signed in' })).toContainText('Safari on iOS')
+  await page.getByRole('button', { name: 'Sign out Safari on iOS' }).click()
+  await expectPath(page, '/settings/security/devices')
+  await expect(page.getByRole('status')).toContainText('That device is signed out.')
+  await expect(page.getByRole('button', { name: 'Sign out Safari on iOS' })).toHaveCount(0)
+  await checkAccessibility()
+  await phone.goto('/portal')
+  await expectPath(phone, '/login')
 })
 
 test('an invited member accepts from the email, chooses a password and later signs in with it', async ({
@@ -140,20 +194,26 @@ test.describe('demo accounts that tests change', () => {
 
     await login('leader')
     await visit('/settings/security')
-    const mfa = page.getByRole('region', { name: 'Two-step sign-in' })
-    await mfa.getByLabel('Current password', { exact: true }).fill(demoPassword)
-    await mfa.getByRole('button', { name: 'Set up two-step sign-in' }).click()
-    await expect(mfa.getByRole('img', { name: 'QR code for your authenticator app' })).toBeVisible()
+    await page.getByRole('link', { name: 'Set up two-step sign-in' }).click()
+    await expectPath(page, '/settings/security/two-step')
+    await page.getByLabel('Current password', { exact: true }).fill(demoPassword)
+    await page.getByRole('button', { name: 'Set up two-step sign-in' }).click()
+    await expectPath(page, '/settings/security/two-step')
+    await expect(page.getByRole('img', { name: 'QR code for your authenticator app' })).toBeVisible()
+    await expect(page.getByRole('status')).toContainText('Scan the QR code')
     await checkAccessibility()
 
-    const manualKey = (await mfa.getByText(/^Key:/).locator('code').textContent()) ?? ''
+    const manualKey = (await page.getByText(/^Key:/).locator('code').textContent()) ?? ''
     const enrolledAt = new Date()
-    await mfa.getByLabel('Code from the app', { exact: true }).fill(generateTotpCode(manualKey, enrolledAt))
-    await mfa.getByRole('button', { name: 'Turn on two-step sign-in' }).click()
-    await expect(mfa.getByRole('status')).toContainText('Two-step sign-in is on')
-    const recoveryCodes = await mfa.getByRole('list', { name: 'Recovery codes' }).getByRole('listitem').allTextContents()
+    await page.getByLabel('Code from the app', { exact: true }).fill(generateTotpCode(manualKey, enrolledAt))
+    await page.getByRole('button', { name: 'Turn on two-step sign-in' }).click()
+    await expect(page.getByRole('main').getByRole('status')).toContainText('Two-step sign-in is on')
+    const recoveryCodes = await page.getByRole('list', { name: 'Recovery codes' }).getByRole('listitem').allTextContents()
     expect(recoveryCodes).toHaveLength(10)
     await checkAccessibility()
+    await page.getByRole('link', { name: 'I have saved my codes' }).click()
+    await expectPath(page, '/settings/security')
+    await expect(page.getByRole('main')).toContainText('You have 10 unused recovery codes')
     await signOut(page, checkAccessibility)
 
     // The enrolment used up this step's code: the next sign-in needs the next step's.
@@ -189,9 +249,12 @@ test.describe('demo accounts that tests change', () => {
 
     // Put the leader back as the seed made them: turning it off asks for the password.
     await visit('/settings/security')
-    await mfa.getByLabel('Current password', { exact: true }).fill(demoPassword)
-    await mfa.getByRole('button', { name: 'Turn off two-step sign-in' }).click()
-    await expect(mfa.getByRole('status')).toContainText('Two-step sign-in is off')
+    await page.getByRole('link', { name: 'Turn off two-step sign-in' }).click()
+    await expectPath(page, '/settings/security/two-step')
+    await page.getByLabel('Current password', { exact: true }).fill(demoPassword)
+    await page.getByRole('button', { name: 'Turn off two-step sign-in' }).click()
+    await expectPath(page, '/settings/security')
+    await expect(page.getByRole('status')).toContainText('Two-step sign-in is off')
     await checkAccessibility()
   })
 })

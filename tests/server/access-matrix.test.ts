@@ -86,6 +86,7 @@ const OUTBOX = ['admin', 'super admin'] as const
 const unknownToken = randomBytes(24).toString('base64url')
 const unknownMessageId = randomUUID()
 const unknownUserId = randomUUID()
+const unknownSessionId = randomUUID()
 const BELOW_ADMIN_AREA = ['musician', 'section leader', 'librarian'] as const
 const BELOW_ADMIN = ['musician', 'section leader', 'librarian', 'director'] as const
 
@@ -137,23 +138,54 @@ const MATRIX: Record<string, Entry> = {
   // Own account.
   'routes/settings': { url: '/settings', get: signedIn(to('/settings/security')) },
   'routes/settings._index': { url: '/settings', get: signedIn(to('/settings/security')) },
-  'routes/settings.security': {
-    url: '/settings/security',
+  // /settings/security: a layout, the overview, and one page per form; all
+  // for every signed-in user. An empty form is refused (400) and changes nothing.
+  'routes/settings.security': { url: '/settings/security', get: signedIn() },
+  'routes/settings.security._index': { url: '/settings/security', get: signedIn() },
+  'routes/settings.security.password': {
+    url: '/settings/security/password',
     get: signedIn(),
-    post: [{ form: { intent: 'no-such-intent' }, expect: signedIn(400) }],
+    post: [{ form: {}, expect: signedIn(400) }],
   },
+  'routes/settings.security.email': {
+    url: '/settings/security/email',
+    get: signedIn(),
+    post: [{ form: {}, expect: signedIn(400) }],
+  },
+  'routes/settings.security.two-step': {
+    url: '/settings/security/two-step',
+    get: signedIn(),
+    post: [{ form: {}, expect: signedIn(400) }, { form: { intent: 'no-such-step' }, expect: signedIn(400) }],
+  },
+  'routes/settings.security.recovery-codes': {
+    url: '/settings/security/recovery-codes',
+    get: signedIn(),
+    post: [{ form: {}, expect: signedIn(400) }],
+  },
+  'routes/settings.security.devices': {
+    url: '/settings/security/devices',
+    get: signedIn(),
+    // A session that does not exist: nothing to end, for anyone.
+    post: [{ form: {}, expect: signedIn(400) }, { form: { intent: 'sign-out-device', sessionId: unknownSessionId }, expect: signedIn(400) }],
+  },
+
+  // Addresses no page claims: a 404 inside the area, for those the area is open to.
+  'routes/settings.$': { url: '/settings/no-such-page', get: signedIn(404) },
 
   // Members' portal.
   'routes/portal': { url: '/portal', get: signedIn() },
   'routes/portal._index': { url: '/portal', get: signedIn() },
+  'routes/portal.$': { url: '/portal/no-such-page', get: signedIn(404) },
 
   // Music library.
   'routes/library': { url: '/library', get: only(LIBRARY) },
   'routes/library._index': { url: '/library', get: only(LIBRARY) },
+  'routes/library.$': { url: '/library/no-such-page', get: only(LIBRARY, 404) },
 
   // Administration.
   'routes/admin': { url: '/admin', get: only(ADMIN_AREA) },
   'routes/admin._index': { url: '/admin', get: only(ADMIN_AREA) },
+  'routes/admin.$': { url: '/admin/no-such-page', get: only(ADMIN_AREA, 404) },
   'routes/admin.members': {
     url: '/admin/members',
     get: only(MEMBER_ACCOUNTS),

@@ -7,8 +7,8 @@ import { auditRowsSince, openServerDatabase, rowsLeaking } from '#tests/setup/se
 import { startTestSmtpServer, type TestSmtpServer } from '#tests/setup/smtp-server.ts'
 import { startTestServer, type TestServer } from '#tests/setup/test-server.ts'
 
-// A member's own account at /settings/security (devices, password, email,
-// turning two-step sign-in off) on a site served over HTTPS behind a
+// A member's own account under /settings/security (devices, password, email,
+// turning two-step sign-in off), one page per form, on a site served over HTTPS behind a
 // TLS-terminating proxy (PUBLIC_URL, TRUST_PROXY=1), so the production cookie
 // and header rules apply.
 
@@ -46,9 +46,32 @@ async function signedIn(email: string, options: { password?: string; userAgent?:
   await browser.signIn(email, options.password)
   return browser
 }
-const settings = (browser: BrowserSession, fields: Record<string, string>) => browser.post('/settings/security', fields)
+const OVERVIEW = '/settings/security'
+const PASSWORD = '/settings/security/password'
+const EMAIL = '/settings/security/email'
+const TWO_STEP = '/settings/security/two-step'
+const RECOVERY_CODES = '/settings/security/recovery-codes'
+const DEVICES = '/settings/security/devices'
 
-/** The other devices listed on /settings/security: what each is called and its session id. */
+/** A form that worked: a redirect to `to`, where the page shows `message` in its toast. */
+async function expectToast(browser: BrowserSession, answer: Page, to: string, message: string) {
+  expect(answer.status, answer.errors.join(' ')).toBe(302)
+  expect(answer.location).toBe(to)
+  const page = await browser.follow(answer)
+  expect(page.status).toBe(200)
+  expect(page.toast).toBe(message)
+}
+
+/** Turns two-step sign-in on through its page; returns the manual key. */
+async function turnOnTwoStep(browser: BrowserSession): Promise<string> {
+  const started = await browser.follow(await browser.post(TWO_STEP, { intent: 'start', currentPassword: DEMO_PASSWORD }))
+  const key = htmlToText(/Key: <code[^>]*>([^<]+)<\/code>/.exec(started.html)?.[1] ?? '')
+  expect(key).not.toBe('')
+  expect((await browser.post(TWO_STEP, { intent: 'confirm', code: generateTotpCode(key) })).status).toBe(200)
+  return key
+}
+
+/** The other devices listed on /settings/security/devices: what each is called and its session id. */
 function otherDevices(page: Page): { device: string; sessionId: string }[] {
   return [...page.html.matchAll(/name="sessionId" value="([0-9a-f-]{36})"[\s\S]*?<span class="sr-only">([\s\S]*?)<\/span>/g)].map((match) => ({
     sessionId: match[1] ?? '',
@@ -83,9 +106,7 @@ describe('on HTTPS (PUBLIC_URL)', () => {
 
   it('uses the __Host- cookie for the two-step sign-in in progress too', async () => {
     const browser = await signedIn('librarian@example.org')
-    const started = await settings(browser, { intent: 'start-mfa', currentPassword: DEMO_PASSWORD })
-    const key = htmlToText(/Key: <code[^>]*>([^<]+)<\/code>/.exec(started.html)?.[1] ?? '')
-    expect((await settings(browser, { intent: 'confirm-mfa', code: generateTotpCode(key) })).status).toBe(200)
+    await turnOnTwoStep(browser)
     const next = newBrowser()
     const answer = await next.login('librarian@example.org')
     expect(answer.location).toBe('/login/two-factor')
@@ -100,26 +121,25 @@ describe('devices signed in', () => {
     const phone = await signedIn('leader@example.org', { userAgent: PHONE })
     const tablet = await signedIn('leader@example.org', { userAgent: PHONE })
     const laptop = await signedIn('leader@example.org', { userAgent: LAPTOP })
-    const page = await laptop.get('/settings/security')
+    expect((await laptop.get(OVERVIEW)).text).toContain('You are signed in on 3 devices')
+    const page = await laptop.get(DEVICES)
     expect(page.status).toBe(200)
-    expect(page.text).toContain('Firefox on Windows (this device)')
+    expect(page.text).toContain('Firefox on Windows This device')
     // The client's address as the proxy reported it.
     expect(page.text).toContain('from 203.0.113.50')
     const others = otherDevices(page)
     expect(others.map((other) => other.device)).toEqual(['Chrome on Android', 'Chrome on Android'])
 
     const [first] = others
-    const one = await settings(laptop, { intent: 'sign-out-session', sessionId: first?.sessionId ?? '' })
-    expect(one.status).toBe(200)
-    expect(one.text).toContain('That device is signed out.')
+    const one = await laptop.post(DEVICES, { intent: 'sign-out-device', sessionId: first?.sessionId ?? '' })
+    await expectToast(laptop, one, DEVICES, 'That device is signed out.')
     // Newest first: the tablet signed in after the phone.
     expect(await tablet.isSignedIn()).toBe(false)
     expect(await phone.isSignedIn()).toBe(true)
     expect(await laptop.isSignedIn()).toBe(true)
 
-    const rest = await settings(laptop, { intent: 'sign-out-others' })
-    expect(rest.status).toBe(200)
-    expect(rest.text).toContain('One other device was signed out.')
+    const rest = await laptop.post(DEVICES, { intent: 'sign-out-others' })
+    await expectToast(laptop, rest, DEVICES, 'One other device was signed out.')
     expect(await phone.isSignedIn()).toBe(false)
     expect(await laptop.isSignedIn()).toBe(true)
   })
@@ -127,17 +147,19 @@ describe('devices signed in', () => {
   it('cannot sign out someone else’s session', async () => {
     const directorHere = await signedIn('director@example.org')
     const directorThere = await signedIn('director@example.org', { userAgent: PHONE })
-    const victim = otherDevices(await directorHere.get('/settings/security'))[0]?.sessionId ?? ''
+    const victim = otherDevices(await directorHere.get(DEVICES))[0]?.sessionId ?? ''
     expect(victim).toMatch(/^[0-9a-f-]{36}$/)
     const musician = await signedIn('musician@example.org')
-    await settings(musician, { intent: 'sign-out-session', sessionId: victim })
+    const refused = await musician.post(DEVICES, { intent: 'sign-out-device', sessionId: victim })
+    expect(refused.status).toBe(400)
+    expect(refused.text).toContain('That session had already ended.')
     expect(await directorThere.isSignedIn()).toBe(true)
   })
 
   it('will not end the current session from the device list (that is Sign out)', async () => {
     const browser = await signedIn('leader@example.org')
     // The current session's id is not on the page; a made-up one changes nothing either.
-    const page = await settings(browser, { intent: 'sign-out-session', sessionId: '00000000-0000-4000-8000-000000000000' })
+    const page = await browser.post(DEVICES, { intent: 'sign-out-device', sessionId: '00000000-0000-4000-8000-000000000000' })
     expect(page.status).toBe(400)
     expect(page.text).toContain('That session had already ended.')
     expect(await browser.isSignedIn()).toBe(true)
@@ -148,21 +170,26 @@ describe('changing the password', () => {
   it('asks for the current password and a good new one; other devices are signed out; the member is told', async () => {
     const other = await signedIn('leader@example.org', { userAgent: PHONE })
     const browser = await signedIn('leader@example.org')
-    const wrong = await settings(browser, { intent: 'change-password', currentPassword: 'not-the-current-one', newPassword: NEW_PASSWORD, confirmPassword: NEW_PASSWORD })
+    const wrong = await browser.post(PASSWORD, { currentPassword: 'not-the-current-one', newPassword: NEW_PASSWORD, confirmPassword: NEW_PASSWORD })
     expect(wrong.status).toBe(400)
     expect(wrong.errors).toContain(WRONG_CURRENT)
-    const common = await settings(browser, { intent: 'change-password', currentPassword: DEMO_PASSWORD, newPassword: 'password1234', confirmPassword: 'password1234' })
+    // No password typed comes back in the page.
+    expect(wrong.html).not.toContain('not-the-current-one')
+    expect(wrong.html).not.toContain(NEW_PASSWORD)
+    const mismatch = await browser.post(PASSWORD, { currentPassword: DEMO_PASSWORD, newPassword: NEW_PASSWORD, confirmPassword: `${NEW_PASSWORD}!` })
+    expect(mismatch.status).toBe(400)
+    expect(mismatch.errors).toContain('The two new passwords are not the same')
+    const common = await browser.post(PASSWORD, { currentPassword: DEMO_PASSWORD, newPassword: 'password1234', confirmPassword: 'password1234' })
     expect(common.status).toBe(400)
     expect(common.errors).toContain('This password is on a list of common passwords. Please choose another.')
-    const personal = await settings(browser, { intent: 'change-password', currentPassword: DEMO_PASSWORD, newPassword: 'lee leader plays clarinet', confirmPassword: 'lee leader plays clarinet' })
+    const personal = await browser.post(PASSWORD, { currentPassword: DEMO_PASSWORD, newPassword: 'lee leader plays clarinet', confirmPassword: 'lee leader plays clarinet' })
     expect(personal.status).toBe(400)
     expect(personal.errors).toContain('Please do not use your name or email address in your password.')
     expect(await other.isSignedIn()).toBe(true)
 
     const since = smtp.messages.length
-    const changed = await settings(browser, { intent: 'change-password', currentPassword: DEMO_PASSWORD, newPassword: NEW_PASSWORD, confirmPassword: NEW_PASSWORD })
-    expect(changed.status).toBe(200)
-    expect(changed.text).toContain('Your password is changed. Every other device was signed out.')
+    const changed = await browser.post(PASSWORD, { currentPassword: DEMO_PASSWORD, newPassword: NEW_PASSWORD, confirmPassword: NEW_PASSWORD })
+    await expectToast(browser, changed, OVERVIEW, 'Your password is changed. Every other device was signed out.')
     expect(await other.isSignedIn()).toBe(false)
     expect(await browser.isSignedIn()).toBe(true)
     expect((await smtp.waitForMail('leader@example.org', { since })).subject).toContain('your password was changed')
@@ -175,17 +202,19 @@ describe('changing the password', () => {
 describe('changing the email address', () => {
   it('asks for the current password, refuses a taken address, and tells the old address', async () => {
     const browser = await signedIn('director@example.org')
-    const wrong = await settings(browser, { intent: 'change-email', newEmail: 'dana@example.net', currentPassword: 'not-the-current-one' })
+    expect((await browser.get(EMAIL)).text).toContain('You sign in with director@example.org')
+    const wrong = await browser.post(EMAIL, { newEmail: 'dana@example.net', currentPassword: 'not-the-current-one' })
     expect(wrong.status).toBe(400)
     expect(wrong.errors).toContain(WRONG_CURRENT)
-    const taken = await settings(browser, { intent: 'change-email', newEmail: 'Admin@Example.org', currentPassword: DEMO_PASSWORD })
+    expect(wrong.html).not.toContain('not-the-current-one')
+    const taken = await browser.post(EMAIL, { newEmail: 'Admin@Example.org', currentPassword: DEMO_PASSWORD })
     expect(taken.status).toBe(400)
     expect(taken.errors).toContain('Another account already uses that email address.')
 
     const since = smtp.messages.length
-    const changed = await settings(browser, { intent: 'change-email', newEmail: 'dana@example.net', currentPassword: DEMO_PASSWORD })
-    expect(changed.status).toBe(200)
-    expect(changed.text).toContain('Your email address is now dana@example.net.')
+    const changed = await browser.post(EMAIL, { newEmail: 'dana@example.net', currentPassword: DEMO_PASSWORD })
+    await expectToast(browser, changed, OVERVIEW, 'Your email address is now dana@example.net.')
+    expect((await browser.get(OVERVIEW)).text).toContain('You sign in with dana@example.net')
     const notice = await smtp.waitForMail('director@example.org', { since })
     expect(notice.text).toContain('dana@example.net')
 
@@ -197,21 +226,22 @@ describe('changing the email address', () => {
 describe('turning two-step sign-in off', () => {
   it('asks for the current password, then signs in with a password alone again', async () => {
     const browser = await signedIn('musician@example.org')
-    const started = await settings(browser, { intent: 'start-mfa', currentPassword: DEMO_PASSWORD })
-    const key = htmlToText(/Key: <code[^>]*>([^<]+)<\/code>/.exec(started.html)?.[1] ?? '')
-    expect((await settings(browser, { intent: 'confirm-mfa', code: generateTotpCode(key) })).status).toBe(200)
+    await turnOnTwoStep(browser)
 
-    const refusedCodes = await settings(browser, { intent: 'new-recovery-codes', currentPassword: 'not-the-current-one' })
+    const refusedCodes = await browser.post(RECOVERY_CODES, { currentPassword: 'not-the-current-one' })
     expect(refusedCodes.status).toBe(400)
     expect(refusedCodes.errors).toContain(WRONG_CURRENT)
-    const refused = await settings(browser, { intent: 'remove-mfa', currentPassword: 'not-the-current-one' })
+    const refused = await browser.post(TWO_STEP, { intent: 'turn-off', currentPassword: 'not-the-current-one' })
     expect(refused.status).toBe(400)
     expect(refused.errors).toContain(WRONG_CURRENT)
     expect((await newBrowser().login('musician@example.org')).location).toBe('/login/two-factor')
 
-    const removed = await settings(browser, { intent: 'remove-mfa', currentPassword: DEMO_PASSWORD })
-    expect(removed.status).toBe(200)
-    expect(removed.text).toContain('Two-step sign-in is off.')
+    const removed = await browser.post(TWO_STEP, { intent: 'turn-off', currentPassword: DEMO_PASSWORD })
+    await expectToast(browser, removed, OVERVIEW, 'Two-step sign-in is off.')
+    // Without two-step sign-in there are no recovery codes to make.
+    const noCodes = await browser.post(RECOVERY_CODES, { currentPassword: DEMO_PASSWORD })
+    expect(noCodes.status).toBe(400)
+    expect(noCodes.errors).toContain('Two-step sign-in is off, so there are no recovery codes to replace.')
     // Notices go out after the answer, so "turned on" may still arrive late: look for "off" among them all.
     await expect.poll(() => smtp.messages.filter((mail) => mail.to === 'musician@example.org').map((mail) => mail.subject)).toContain(
       'Your band account: two-step sign-in was turned off',
@@ -229,6 +259,6 @@ describe.runIf(process.env.DATABASE_URL)('the audit log', () => {
       expect(actions).toContain(action)
     }
     expect(rowsLeaking(rows, [DEMO_PASSWORD, NEW_PASSWORD, 'not-the-current-one', 'lee leader plays clarinet'])).toEqual([])
-    expect(await verifyAuditChain(database.db)).toMatchObject({ ok: true })
+    expect(await verifyAuditChain(database.db, { chainKey: server.runtime.auditKey })).toMatchObject({ ok: true })
   })
 })

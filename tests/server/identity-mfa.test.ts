@@ -6,8 +6,9 @@ import { BrowserSession, DEMO_PASSWORD, htmlToText, type Page } from '#tests/set
 import { auditRowsSince, openServerDatabase, rowsLeaking } from '#tests/setup/server-database.ts'
 import { startTestServer, type TestServer } from '#tests/setup/test-server.ts'
 
-// Two-step sign-in over HTTP: enrol at /settings/security, then sign in with
-// a code (once), with a recovery code (once), and the limiter on guessing.
+// Two-step sign-in over HTTP: enrol at /settings/security/two-step, then sign
+// in with a code (once), with a recovery code (once), new recovery codes, and
+// the limiter on guessing.
 
 const EMAIL = 'musician@example.org'
 const CODE_REFUSED = 'That code is not valid, or it was already used. Please try the current code.'
@@ -15,8 +16,12 @@ const CODE_REFUSED = 'That code is not valid, or it was already used. Please try
 let server: TestServer
 let database: DatabaseHandle | undefined
 let manualKey = ''
+/** Signed in (password only) before enrolling, and still signed in after. */
+let enrolled: BrowserSession
 let recoveryCodes: string[] = []
 const usedCodes: string[] = []
+// Every recovery code handed out, replaced ones included: none may reach the audit log.
+const allRecoveryCodes: string[] = []
 
 beforeAll(async () => {
   server = await startTestServer({ env: { RATE_LIMIT_POINTS: '100000' } })
@@ -28,6 +33,17 @@ afterAll(async () => {
 })
 
 const newBrowser = () => new BrowserSession(server.url)
+const OVERVIEW = '/settings/security'
+const TWO_STEP = '/settings/security/two-step'
+const RECOVERY_CODES = '/settings/security/recovery-codes'
+
+const manualKeyOn = (page: Page) => htmlToText(/Key: <code[^>]*>([^<]+)<\/code>/.exec(page.html)?.[1] ?? '')
+
+/** The recovery codes a page shows (once, after turning it on or asking for new ones). */
+function recoveryCodesOn(page: Page): string[] {
+  const list = /<ul[^>]*aria-label="Recovery codes"[^>]*>([\s\S]*?)<\/ul>/.exec(page.html)?.[1] ?? ''
+  return [...list.matchAll(/<li>([^<]+)<\/li>/g)].map((match) => match[1] ?? '')
+}
 
 /** A code for the next 30-second step: the current one was used up by the step before. */
 function nextCode(): string {
@@ -45,45 +61,85 @@ describe('turning two-step sign-in on', () => {
   it('asks for the current password first', async () => {
     const browser = newBrowser()
     await browser.signIn(EMAIL)
-    const page = await browser.post('/settings/security', { intent: 'start-mfa', currentPassword: 'not-my-password-at-all' })
+    const page = await browser.post(TWO_STEP, { intent: 'start', currentPassword: 'not-my-password-at-all' })
     expect(page.status).toBe(400)
     expect(page.errors).toContain('That is not your current password.')
     expect(page.html).not.toContain('Key: <code')
+    expect(page.html).not.toContain('not-my-password-at-all')
   })
 
   it('shows a QR code and the manual key, and a wrong code does not turn it on', async () => {
     const browser = newBrowser()
     await browser.signIn(EMAIL)
-    const started = await browser.post('/settings/security', { intent: 'start-mfa', currentPassword: DEMO_PASSWORD })
+    enrolled = browser
+    expect((await browser.get(OVERVIEW)).text).toContain('Two-step sign-in is off')
+    // The password step redirects to the page that shows the waiting enrolment.
+    const answer = await browser.post(TWO_STEP, { intent: 'start', currentPassword: DEMO_PASSWORD })
+    expect(answer.status).toBe(302)
+    expect(answer.location).toBe(TWO_STEP)
+    const started = await browser.follow(answer)
     expect(started.status).toBe(200)
-    manualKey = htmlToText(/Key: <code[^>]*>([^<]+)<\/code>/.exec(started.html)?.[1] ?? '')
+    expect(started.toast).toBe('Scan the QR code, then enter the code your app shows.')
+    manualKey = manualKeyOn(started)
     // 160 bits in base32, grouped in fours.
     expect(manualKey.replace(/\s/g, '')).toMatch(/^[A-Z2-7]{32}$/)
     expect(started.html).toMatch(/<img src="data:image\/svg\+xml;base64,[^"]+" alt="QR code for your authenticator app"/)
 
     // The unfinished enrolment survives a reload (no JavaScript: a plain GET).
-    const reloaded = await browser.get('/settings/security')
-    expect(reloaded.html).toContain(manualKey)
+    const reloaded = await browser.get(TWO_STEP)
+    expect(manualKeyOn(reloaded)).toBe(manualKey)
+    expect((await browser.get(OVERVIEW)).text).toContain('Finish setting up')
 
-    const wrongCode = await browser.post('/settings/security', { intent: 'confirm-mfa', code: wrongCodeFor(manualKey) })
+    const wrongCode = await browser.post(TWO_STEP, { intent: 'confirm', code: wrongCodeFor(manualKey) })
     expect(wrongCode.status).toBe(400)
     expect(wrongCode.errors).toContain('That code did not match. Check the time on your phone and enter the newest code.')
     expect(wrongCode.errors).not.toContain('Two-step sign-in is on.')
+    // A wrong code keeps the QR code on the page.
+    expect(manualKeyOn(wrongCode)).toBe(manualKey)
 
-    const confirmed = await browser.post('/settings/security', { intent: 'confirm-mfa', code: generateTotpCode(manualKey, new Date()) })
+    // The codes are in this answer and nowhere else, so it is not a redirect.
+    const confirmed = await browser.post(TWO_STEP, { intent: 'confirm', code: generateTotpCode(manualKey, new Date()) })
     expect(confirmed.status).toBe(200)
     expect(confirmed.text).toContain('Two-step sign-in is on.')
-    const list = /<ul[^>]*aria-label="Recovery codes"[^>]*>([\s\S]*?)<\/ul>/.exec(confirmed.html)?.[1] ?? ''
-    recoveryCodes = [...list.matchAll(/<li>([^<]+)<\/li>/g)].map((match) => match[1] ?? '')
+    recoveryCodes = recoveryCodesOn(confirmed)
+    allRecoveryCodes.push(...recoveryCodes)
     expect(recoveryCodes).toHaveLength(10)
     expect(new Set(recoveryCodes).size).toBe(10)
     for (const code of recoveryCodes) expect(code).toMatch(/^[0-9a-z]{4}-[0-9a-z]{4}-[0-9a-z]{4}$/)
 
-    // Shown once: the settings page afterwards only counts them.
-    const after = await browser.get('/settings/security')
+    // Shown once: the settings pages afterwards only count them.
+    const after = await browser.get(OVERVIEW)
     expect(after.text).toContain('You have 10 unused recovery codes')
-    for (const code of recoveryCodes) expect(after.html).not.toContain(code)
-    expect(after.html).not.toContain(manualKey)
+    for (const page of [after, await browser.get(TWO_STEP), await browser.get(RECOVERY_CODES)]) {
+      expect(page.status).toBe(200)
+      for (const code of recoveryCodes) expect(page.html).not.toContain(code)
+      expect(page.html).not.toContain(manualKey)
+    }
+  })
+
+  it('makes new recovery codes (password first), shown once; the old ones stop working', async () => {
+    const browser = enrolled
+    const refused = await browser.post(RECOVERY_CODES, { currentPassword: 'not-my-password-at-all' })
+    expect(refused.status).toBe(400)
+    expect(refused.errors).toContain('That is not your current password.')
+    expect(recoveryCodesOn(refused)).toEqual([])
+
+    const replaced = await browser.post(RECOVERY_CODES, { currentPassword: DEMO_PASSWORD })
+    expect(replaced.status).toBe(200)
+    expect(replaced.text).toContain('New recovery codes are below; the old ones no longer work.')
+    const fresh = recoveryCodesOn(replaced)
+    expect(fresh).toHaveLength(10)
+    expect(fresh.filter((code) => recoveryCodes.includes(code))).toEqual([])
+    const again = await browser.get(RECOVERY_CODES)
+    expect(again.text).toContain('You have 10 unused recovery codes')
+    for (const code of fresh) expect(again.html).not.toContain(code)
+
+    const { browser: signingIn } = await passwordStep()
+    const old = await signingIn.post('/login/two-factor', { code: recoveryCodes[0] ?? '' })
+    expect(old.status).toBe(400)
+    expect(old.errors).toContain(CODE_REFUSED)
+    recoveryCodes = fresh
+    allRecoveryCodes.push(...fresh)
   })
 })
 
@@ -128,7 +184,7 @@ describe('signing in with two steps', () => {
     expect(accepted.status).toBe(302)
     expect(accepted.location).toBe('/portal')
     expect(await first.browser.isSignedIn()).toBe(true)
-    expect((await first.browser.get('/settings/security')).text).toContain('You have 9 unused recovery codes')
+    expect((await first.browser.get(OVERVIEW)).text).toContain('You have 9 unused recovery codes')
     await first.browser.post('/logout', {})
 
     const second = await passwordStep()
@@ -192,14 +248,19 @@ describe.runIf(process.env.DATABASE_URL)('when the band requires two-step sign-i
       const settings = await admin.get('/settings/security?setup-mfa')
       expect(settings.status).toBe(200)
       expect(settings.text).toContain('Your role needs two-step sign-in.')
+      // Every page under /settings/security stays open to them.
+      for (const path of ['/settings/security/password', '/settings/security/email', TWO_STEP, RECOVERY_CODES, '/settings/security/devices']) {
+        expect((await admin.get(path)).status, path).toBe(200)
+      }
 
       const musician = newBrowser()
       await musician.signIn('leader@example.org')
       expect((await musician.get('/portal')).status).toBe(200)
 
-      const started = await admin.post('/settings/security', { intent: 'start-mfa', currentPassword: DEMO_PASSWORD })
-      const key = htmlToText(/Key: <code[^>]*>([^<]+)<\/code>/.exec(started.html)?.[1] ?? '')
-      expect((await admin.post('/settings/security', { intent: 'confirm-mfa', code: generateTotpCode(key) })).status).toBe(200)
+      const started = await admin.follow(await admin.post(TWO_STEP, { intent: 'start', currentPassword: DEMO_PASSWORD }))
+      expect(started.url).toBe(TWO_STEP)
+      const key = manualKeyOn(started)
+      expect((await admin.post(TWO_STEP, { intent: 'confirm', code: generateTotpCode(key) })).status).toBe(200)
       expect((await admin.get('/admin')).status).toBe(200)
     } finally {
       await setRequired(false)
@@ -212,15 +273,17 @@ describe.runIf(process.env.DATABASE_URL)('the audit log', () => {
     if (!database) throw new Error('no database connection')
     const rows = await auditRowsSince(database)
     const actions = new Set(rows.map((row) => row.action))
-    for (const action of ['auth.mfa.enrolled', 'auth.mfa.failed', 'auth.login.succeeded', 'auth.logout']) expect(actions).toContain(action)
+    for (const action of ['auth.mfa.enrolled', 'auth.mfa.recovery_codes_replaced', 'auth.mfa.failed', 'auth.login.succeeded', 'auth.logout']) {
+      expect(actions).toContain(action)
+    }
     const methods = rows.filter((row) => row.action === 'auth.login.succeeded').map((row) => row.changes)
     expect(methods.some((changes) => changes.includes('password+totp'))).toBe(true)
     expect(methods.some((changes) => changes.includes('password+recovery-code'))).toBe(true)
-    const secrets = [DEMO_PASSWORD, 'not-my-password-at-all', manualKey, manualKey.replace(/\s/g, ''), ...recoveryCodes, ...recoveryCodes.map((code) => code.replace(/-/g, ''))]
+    const secrets = [DEMO_PASSWORD, 'not-my-password-at-all', manualKey, manualKey.replace(/\s/g, ''), ...allRecoveryCodes, ...allRecoveryCodes.map((code) => code.replace(/-/g, ''))]
     expect(rowsLeaking(rows, secrets)).toEqual([])
     // Six digits could turn up inside an id by chance; as a JSON value they must not.
     expect(rowsLeaking(rows, usedCodes.map((code) => `"${code}"`))).toEqual([])
-    expect(await verifyAuditChain(database.db)).toMatchObject({ ok: true })
+    expect(await verifyAuditChain(database.db, { chainKey: server.runtime.auditKey })).toMatchObject({ ok: true })
   })
 })
 

@@ -38,9 +38,10 @@ async function signedIn(email: string, password = DEMO_PASSWORD) {
   await browser.signIn(email, password)
   return browser
 }
+/** A mailed link's path, after checking it points at the site's configured address (PUBLIC_URL, or localhost on the embedded default). */
 const pathOf = (link: string) => {
   const url = new URL(link)
-  expect(url.origin).toBe(new URL(server.url).origin)
+  expect(url.origin).toBe(new URL(server.runtime.config.siteUrl).origin)
   return `${url.pathname}${url.search}`
 }
 
@@ -149,8 +150,9 @@ describe('invitations', () => {
     const admin = await signedIn('admin@example.org')
     const since = smtp.messages.length
     const sent = await admin.post('/admin/members', { intent: 'invite', email: invitee.email, displayName: invitee.name, role: 'musician', sectionId: '' })
-    expect(sent.status).toBe(200)
-    expect(sent.text).toContain(`Invitation sent to ${invitee.email}`)
+    expect(sent.status).toBe(302)
+    expect(sent.location).toBe('/admin/members')
+    expect((await admin.follow(sent)).toast).toBe(`Invitation sent to ${invitee.email}. The link works for 7 days.`)
     const mail = await smtp.waitForMail(invitee.email, { since })
     inviteLink = extractLink(mail.text, '/invite/')
     secrets.push(new URL(inviteLink).pathname.split('/').pop() ?? '')
@@ -199,6 +201,8 @@ describe('invitations', () => {
     const taken = await admin.post('/admin/members', { intent: 'invite', email: 'Musician@Example.org', displayName: 'Again', role: 'musician', sectionId: '' })
     expect(taken.status).toBe(400)
     expect(taken.errors).toContain('Someone already has an account with that email address.')
+    // The refused form keeps what was typed.
+    expect(taken.html).toMatch(/value="Again"/)
     const noSection = await admin.post('/admin/members', { intent: 'invite', email: 'lead.less@example.net', displayName: 'Lead Less', role: 'section_leader', sectionId: '' })
     expect(noSection.status).toBe(400)
     expect(noSection.text).toContain('Choose the section this person leads.')
@@ -217,7 +221,7 @@ describe('invitations', () => {
     const since = smtp.messages.length
     const email = 'cora.clarinet@example.net'
     const sent = await admin.post('/admin/members', { intent: 'invite', email, displayName: 'Cora Clarinet', role: 'section_leader', sectionId: clarinets ?? '' })
-    expect(sent.status).toBe(200)
+    expect(sent.status).toBe(302)
     const link = extractLink((await smtp.waitForMail(email, { since })).text, '/invite/')
     secrets.push(new URL(link).pathname.split('/').pop() ?? '')
     const accepted = await newBrowser().post(pathOf(link), { newPassword: INVITEE_PASSWORD, confirmPassword: INVITEE_PASSWORD })
@@ -268,7 +272,8 @@ describe('guessing invitation links', () => {
       else expect(page.status).toBe(400)
     }
     expect(refused, 'no 429 within 21 attempts').toBeDefined()
-    expect(attempts).toBeGreaterThan(15)
+    // Every attempt counts, not only misses: the five or six this file made before share the 20.
+    expect(attempts).toBeGreaterThanOrEqual(14)
     expect(Number(refused?.headers.get('retry-after')), 'Retry-After').toBeGreaterThan(0)
 
     // From that IP, even a real link now waits, and the page says why.
@@ -289,7 +294,7 @@ describe.runIf(process.env.DATABASE_URL)('the audit log', () => {
     }
     expect(secrets.filter(Boolean).length).toBeGreaterThanOrEqual(6)
     expect(rowsLeaking(rows, secrets)).toEqual([])
-    expect(await verifyAuditChain(database.db)).toMatchObject({ ok: true })
+    expect(await verifyAuditChain(database.db, { chainKey: server.runtime.auditKey })).toMatchObject({ ok: true })
   })
 })
 

@@ -2,16 +2,23 @@
  * A browser without JavaScript, for HTTP-level tests against a test server:
  * it keeps cookies (and drops them when the server clears them), sends
  * `Origin: <site>` with every POST the way browsers do for forms, and never
- * follows a redirect by itself, so a test reads each one.
+ * follows a redirect by itself, so a test reads each one; `follow(answer)`
+ * then goes where a redirect points, as a browser would.
  *
  *   const browser = new BrowserSession(server.url)
  *   const answer = await browser.signIn('musician@example.org')
  *   expect((await browser.get('/portal')).status).toBe(200)
+ *
+ *   const saved = await browser.post('/settings/security/email', fields)
+ *   expect(saved.location).toBe('/settings/security')
+ *   expect((await browser.follow(saved)).toast).toBe('Your email address is now …')
  */
 
 export const DEMO_PASSWORD = 'band-demo-2026'
 
 export type Page = {
+  /** The path (and query) asked for. */
+  url: string
   status: number
   headers: Headers
   /** The Location header, for redirects. */
@@ -21,6 +28,8 @@ export type Page = {
   text: string
   /** The messages of error alerts and field errors, in page order. */
   errors: string[]
+  /** The one-time message after a redirect (the root layout's polite live region), or null. */
+  toast: string | null
 }
 
 export type PostOptions = {
@@ -82,6 +91,23 @@ export class BrowserSession {
     })
   }
 
+  /**
+   * Where a redirect leads: GETs each Location in turn (cookies kept, so a
+   * toast set by the redirect shows on the page it leads to), up to `maxHops`.
+   * An answer that is not a redirect comes back unchanged.
+   */
+  async follow(answer: Page, maxHops = 5): Promise<Page> {
+    let page = answer
+    for (let hop = 0; page.location && page.status >= 300 && page.status < 400; hop++) {
+      if (hop === maxHops) throw new Error(`more than ${maxHops} redirects from ${answer.url}`)
+      // Locations are read as the browser would, against the site's origin; the request still goes to the test server.
+      const target = new URL(page.location, new URL(page.url, this.origin))
+      if (target.origin !== this.origin) throw new Error(`${page.url} redirects off the site, to ${page.location}`)
+      page = await this.get(`${target.pathname}${target.search}`)
+    }
+    return page
+  }
+
   /** Posts the login form. Does not check the outcome: see `signIn`. */
   login(email: string, password = DEMO_PASSWORD, redirectTo?: string): Promise<Page> {
     return this.post('/login', { email, password, ...(redirectTo === undefined ? {} : { redirectTo }) })
@@ -141,13 +167,16 @@ export class BrowserSession {
     })
     const html = await response.text()
     for (const line of response.headers.getSetCookie()) this.store(line)
+    const url = new URL(path, this.baseUrl)
     return {
+      url: `${url.pathname}${url.search}`,
       status: response.status,
       headers: response.headers,
       location: response.headers.get('location'),
       html,
       text: mainText(html),
       errors: formErrors(html),
+      toast: toastText(html),
     }
   }
 
@@ -193,6 +222,12 @@ export function formErrors(html: string): string[] {
     if (text) found.push(text)
   }
   return found
+}
+
+/** The toast (ToastMessage in app/components/toast.tsx): the text of the polite live region, or null when there is none. */
+export function toastText(html: string): string | null {
+  const region = /<([a-z]+)\b[^>]*\baria-live="polite"[^>]*>([\s\S]*?)<\/\1>/i.exec(html)
+  return htmlToText(region?.[2] ?? '') || null
 }
 
 function decodeEntities(text: string): string {

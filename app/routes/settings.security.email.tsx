@@ -1,0 +1,74 @@
+import { getFormProps, getInputProps, useForm } from '@conform-to/react'
+import { getZodConstraint, parseWithZod } from '@conform-to/zod/v4'
+import { data, Form, href, useNavigation } from 'react-router'
+import { Field, FormAlert, SubmitButton } from '#app/components/forms.tsx'
+import { changeEmail } from '#app/modules/identity/account.server.ts'
+import { auditContextOf, requireUser } from '#app/modules/identity/auth.server.ts'
+import { ChangeEmailSchema } from '#app/modules/identity/schema.ts'
+import { runtimeContext } from '#app/platform/context.ts'
+import { redirectWithToast } from '#app/platform/toast.server.ts'
+import type { Route } from './+types/settings.security.email'
+
+export const meta: Route.MetaFunction = () => [{ title: 'Change your email address' }]
+
+export function loader(args: Route.LoaderArgs) {
+  const user = requireUser(args)
+  return { email: user.email }
+}
+
+export async function action(args: Route.ActionArgs) {
+  const user = requireUser(args)
+  const runtime = args.context.get(runtimeContext)
+  const submission = parseWithZod(await args.request.formData(), { schema: ChangeEmailSchema })
+  if (submission.status !== 'success') {
+    return data({ result: submission.reply({ hideFields: ['currentPassword'] }) }, { status: 400 })
+  }
+  const { newEmail, currentPassword } = submission.value
+  const outcome = await changeEmail(runtime.db, { userId: user.id, currentEmail: user.email, currentPassword, newEmail, audit: auditContextOf(args, user) })
+  if (!outcome.ok) {
+    return data({ result: submission.reply({ fieldErrors: { [outcome.field]: [outcome.message] }, hideFields: ['currentPassword'] }) }, { status: 400 })
+  }
+  return redirectWithToast(runtime, href('/settings/security'), `Your email address is now ${newEmail}.`)
+}
+
+export default function ChangeEmail({ loaderData, actionData }: Route.ComponentProps) {
+  const busy = useNavigation().state === 'submitting'
+  const [form, fields] = useForm({
+    id: 'change-email',
+    lastResult: actionData?.result,
+    constraint: getZodConstraint(ChangeEmailSchema),
+    shouldValidate: 'onBlur',
+    // A shown error clears while typing, not on blur: clearing it on blur moves
+    // the button out from under the click that caused the blur, and the click is lost.
+    shouldRevalidate: 'onInput',
+    onValidate: ({ formData }) => parseWithZod(formData, { schema: ChangeEmailSchema }),
+  })
+  return (
+    <div className="space-y-6">
+      <div className="space-y-2">
+        <h1 className="text-3xl font-bold tracking-tight">Change your email address</h1>
+        <p className="text-stone-700">
+          You sign in with <strong className="break-words">{loaderData.email}</strong>. After the change you sign in with the new address; we
+          send a notice to this one, in case it was not you.
+        </p>
+      </div>
+      <div className="space-y-5 rounded-lg border border-stone-200 bg-white p-5 shadow-sm sm:p-6">
+        {form.errors?.length ? <FormAlert>{form.errors.join(' ')}</FormAlert> : null}
+        <Form method="post" {...getFormProps(form)} className="space-y-5">
+          <Field
+            label="New email address"
+            errors={fields.newEmail.errors}
+            inputProps={{ ...getInputProps(fields.newEmail, { type: 'email' }), autoComplete: 'email' }}
+          />
+          <Field
+            label="Current password"
+            hint="To make sure it is you."
+            errors={fields.currentPassword.errors}
+            inputProps={{ ...getInputProps(fields.currentPassword, { type: 'password' }), autoComplete: 'current-password' }}
+          />
+          <SubmitButton disabled={busy}>Change email address</SubmitButton>
+        </Form>
+      </div>
+    </div>
+  )
+}
