@@ -218,6 +218,8 @@ export type SessionsTable = {
   absolute_expires_at: Timestamp
   ip: string | null
   user_agent: string | null
+  /** Idle time that ends this session; shorter for admin roles. */
+  idle_timeout_seconds: Generated<number>
 }
 
 export type InvitationsTable = {

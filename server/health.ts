@@ -1,3 +1,4 @@
+import { timingSafeEqual } from 'node:crypto'
 import type { Request, Response } from 'express'
 import type { Runtime } from '#app/platform/runtime.server.ts'
 
@@ -13,8 +14,9 @@ export function liveness(_req: Request, res: Response) {
  * required (503 without them); Redis is optional, so without it we are
  * "degraded" but still ready.
  */
-export function readiness(services: Pick<Runtime, 'database' | 'cache' | 'storage'>) {
-  return async (_req: Request, res: Response) => {
+export function readiness(services: Pick<Runtime, 'database' | 'cache' | 'storage' | 'config'>) {
+  const token = services.config.healthToken
+  return async (req: Request, res: Response) => {
     const [database, cache, storage] = await Promise.all([
       checkDatabase(services.database),
       services.cache.check() as Promise<CheckResult>,
@@ -23,11 +25,21 @@ export function readiness(services: Pick<Runtime, 'database' | 'cache' | 'storag
     const checks = { database, cache, storage }
     const failed = Object.values(checks).some((check) => check.status === 'fail')
     const degraded = Object.values(checks).some((check) => check.status === 'degraded')
-    res
-      .status(failed ? 503 : 200)
-      .set('Cache-Control', 'no-store')
-      .json({ status: failed ? 'fail' : degraded ? 'degraded' : 'ok', checks })
+    res.status(failed ? 503 : 200).set('Cache-Control', 'no-store')
+    // What runs where (database kind, cache mode, error texts) is for monitoring
+    // with the token, not for anyone who asks (finding 15).
+    if (!token || !timingSafeEqualText(req.get('authorization') ?? '', `Bearer ${token}`)) {
+      res.json({ status: failed ? 'fail' : 'ok' })
+      return
+    }
+    res.json({ status: failed ? 'fail' : degraded ? 'degraded' : 'ok', checks })
   }
+}
+
+function timingSafeEqualText(given: string, expected: string): boolean {
+  const a = Buffer.from(given)
+  const b = Buffer.from(expected)
+  return a.length === b.length && timingSafeEqual(a, b)
 }
 
 async function checkDatabase(database: Runtime['database']): Promise<CheckResult> {

@@ -106,6 +106,7 @@ const EnvironmentSchema = z
     RUN_WORKER: booleanFlag,
     AUDIT_KEY: z.preprocess(blankToUndefined, z.string().min(32, { error: 'must be at least 32 characters' }).optional()),
     DEMO_MODE: booleanFlag,
+    HEALTH_TOKEN: z.preprocess(blankToUndefined, z.string().min(16, { error: 'must be at least 16 characters' }).optional()),
   })
 
 type Environment = z.infer<typeof EnvironmentSchema>
@@ -161,6 +162,8 @@ export type Config = {
    * band then seeds itself only on a loopback embedded default.
    */
   demoMode: boolean
+  /** Monitoring's bearer token for the details of /readyz (HEALTH_TOKEN); without it /readyz says only ok or not. */
+  healthToken: string | undefined
 }
 
 export class ConfigError extends Error {
@@ -224,6 +227,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     runWorkerInWeb: env.RUN_WORKER ?? true,
     auditKey: env.AUDIT_KEY,
     demoMode: env.DEMO_MODE ?? false,
+    healthToken: env.HEALTH_TOKEN,
   }
 }
 

@@ -1,6 +1,6 @@
 import { createServer, type Server, type Socket, connect } from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { startTestServer, type TestServer } from '#tests/setup/test-server.ts'
+import { readyzDetails, startTestServer, type TestServer } from '#tests/setup/test-server.ts'
 
 /**
  * PostgreSQL going away while the app runs. A TCP relay sits between the app
@@ -72,7 +72,7 @@ describe.runIf(databaseUrl)('when PostgreSQL goes away and comes back', () => {
   it('answers 503 on /readyz and pages while it is away, then recovers by itself', async () => {
     await relay.cut()
 
-    const ready = await fetch(`${server.url}/readyz`)
+    const ready = await fetch(`${server.url}/readyz`, { headers: readyzDetails })
     expect(ready.status).toBe(503)
     expect((await ready.json()).checks.database.status).toBe('fail')
 

@@ -1,7 +1,7 @@
 import { readdirSync } from 'node:fs'
 import { request as httpRequest } from 'node:http'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { startTestServer, type TestServer } from '#tests/setup/test-server.ts'
+import { readyzDetails, startTestServer, type TestServer } from '#tests/setup/test-server.ts'
 
 let server: TestServer
 beforeAll(async () => {
@@ -104,8 +104,12 @@ describe('health and assets', () => {
     expect(await response.json()).toMatchObject({ status: 'ok' })
   })
 
-  it('reports readiness of database, cache and storage', async () => {
-    const response = await get('/readyz')
+  it('says only ok or not to anyone, and the details of database, cache and storage to monitoring with its token', async () => {
+    const anonymous = await get('/readyz')
+    expect(anonymous.status).toBe(200)
+    expect(await anonymous.json()).toEqual({ status: 'ok' })
+    expect(await (await get('/readyz', { headers: { authorization: 'Bearer wrong-token-0123456789' } })).json()).toEqual({ status: 'ok' })
+    const response = await get('/readyz', { headers: readyzDetails })
     expect(response.status).toBe(200)
     const body = await response.json()
     expect(body.status).toBe('ok')

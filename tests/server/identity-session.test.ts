@@ -236,6 +236,28 @@ describe('who may open what', () => {
 })
 
 // On both databases: the test server hands over its own PGlite handle.
+describe('session lifetimes', () => {
+  it('are shorter for admin roles: 12 hours idle and 7 days in all, against 14 days and 90 for members', async () => {
+    await signedIn('admin@example.org')
+    await signedIn('musician@example.org')
+    const newest = async (email: string) =>
+      database.db
+        .selectFrom('sessions')
+        .innerJoin('users', 'users.id', 'sessions.user_id')
+        .select(['sessions.created_at', 'sessions.idle_expires_at', 'sessions.absolute_expires_at'])
+        .where('users.email', '=', email)
+        .orderBy('sessions.created_at', 'desc')
+        .executeTakeFirstOrThrow()
+    const hours = (from: Date, to: Date) => Math.round((to.getTime() - from.getTime()) / 3_600_000)
+    const admin = await newest('admin@example.org')
+    expect(hours(admin.created_at, admin.idle_expires_at)).toBe(12)
+    expect(hours(admin.created_at, admin.absolute_expires_at)).toBe(7 * 24)
+    const musician = await newest('musician@example.org')
+    expect(hours(musician.created_at, musician.idle_expires_at)).toBe(14 * 24)
+    expect(hours(musician.created_at, musician.absolute_expires_at)).toBe(90 * 24)
+  })
+})
+
 describe('the audit log', () => {
   it('holds sign-ins, sign-outs and the mass sign-out, no password, and an unbroken chain', async () => {
     const rows = await auditRowsSince(database)

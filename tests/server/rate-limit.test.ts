@@ -1,6 +1,6 @@
 import { Redis } from 'ioredis'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { startTestServer, type TestServer } from '#tests/setup/test-server.ts'
+import { readyzDetails, startTestServer, type TestServer } from '#tests/setup/test-server.ts'
 
 // A limit small enough to reach in a test; production reads its own numbers
 // from RATE_LIMIT_POINTS and RATE_LIMIT_WINDOW_SECONDS.
@@ -29,7 +29,7 @@ async function hitUntilRefused(url: string, attempts: number) {
 /** Waits until the cache reports the given status (Redis connects in the background). */
 async function cacheIs(url: string, status: 'ok' | 'degraded') {
   await expect
-    .poll(async () => ((await (await fetch(`${url}/readyz`)).json()) as { checks: { cache: { status: string } } }).checks.cache.status)
+    .poll(async () => ((await (await fetch(`${url}/readyz`, { headers: readyzDetails })).json()) as { checks: { cache: { status: string } } }).checks.cache.status)
     .toBe(status)
 }
 
@@ -78,7 +78,7 @@ describe('when Redis is configured but down', () => {
   afterAll(() => server?.stop())
 
   it('keeps serving, reports the cache as degraded, and still limits from memory', async () => {
-    const ready = await fetch(`${server.url}/readyz`)
+    const ready = await fetch(`${server.url}/readyz`, { headers: readyzDetails })
     expect(ready.status).toBe(200)
     const body = await ready.json()
     expect(body.status).toBe('degraded')

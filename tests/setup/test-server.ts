@@ -31,6 +31,10 @@ export const serverBundle = path.resolve('build/server/index.js')
 
 const TEST_SESSION_SECRET = 'test-session-secret-0123456789abcdef'
 
+/** Monitoring's token for the details of /readyz: `headers: readyzDetails`. */
+export const TEST_HEALTH_TOKEN = 'test-health-token-0123456789'
+export const readyzDetails = { authorization: `Bearer ${TEST_HEALTH_TOKEN}` }
+
 type TestServerOptions = {
   env?: Record<string, string>
   useRedis?: boolean
@@ -45,7 +49,8 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
   if (process.env.DATABASE_URL) {
     database = await createTestDatabase()
     // Seeded with the audit key the server will derive from its secret, so the chain stays whole.
-    await seedDemoBand(database.db, { chainKey: resolveAuditKey({ auditKey: undefined }, TEST_SESSION_SECRET) })
+    const secret = options.env?.SESSION_SECRET ?? TEST_SESSION_SECRET
+    await seedDemoBand(database.db, { chainKey: resolveAuditKey({ auditKey: options.env?.AUDIT_KEY }, secret) })
     await database.close()
   }
   // A deployment with DATABASE_URL must name its address (PUBLIC_URL): pick the port first.
@@ -57,6 +62,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     ...(database ? { PUBLIC_URL: `http://127.0.0.1:${port}` } : {}),
     LOG_LEVEL: 'silent',
     DATA_DIR: dataDir,
+    HEALTH_TOKEN: TEST_HEALTH_TOKEN,
     ...(database?.url ? { DATABASE_URL: options.databaseUrlForApp?.(database.url) ?? database.url, SESSION_SECRET: TEST_SESSION_SECRET } : {}),
     // Test files run in parallel against one Redis: each server counts in its own keys.
     ...(options.useRedis !== false && process.env.REDIS_URL

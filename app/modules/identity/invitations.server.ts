@@ -6,6 +6,7 @@ import { setPassword } from './account.server.ts'
 import { hashPassword, passwordProblem } from './passwords.server.ts'
 import { can, type Grants } from './permissions.ts'
 import { emailIs } from './queries.server.ts'
+import { ADMIN_ROLES } from './roles.ts'
 import { hashToken, newToken } from './sessions.server.ts'
 import { takeAttempt } from './throttle.server.ts'
 
@@ -16,9 +17,16 @@ import { takeAttempt } from './throttle.server.ts'
  */
 export const INVITATION_TTL_MS = 7 * 24 * 60 * 60 * 1000
 
-/** Admin roles can only be given by someone who may assign admin roles. */
+/**
+ * Who may give a role, by inviting or by a role change: admin roles need
+ * `role.assign.admin`; the other roles above musician need `role.assign`; a
+ * musician may also be invited by anyone holding `user.invite` (a director).
+ * So nobody invites into a role they could not assign (finding 15).
+ */
 export function mayGrantRole(grants: Grants, role: RoleName): boolean {
-  return role === 'admin' || role === 'super_admin' ? can(grants, 'role.assign.admin') : can(grants, 'role.assign') || can(grants, 'user.invite')
+  if ((ADMIN_ROLES as readonly RoleName[]).includes(role)) return can(grants, 'role.assign.admin')
+  if (role === 'musician') return can(grants, 'role.assign') || can(grants, 'user.invite')
+  return can(grants, 'role.assign')
 }
 
 /** `link` is for the inviter's own screen when no mail server can carry it (finding 1); never stored in the clear. */

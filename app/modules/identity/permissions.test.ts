@@ -90,3 +90,16 @@ describe('grants and can()', () => {
     expect(canAny(director, ['cms.edit'])).toBe(false)
   })
 })
+
+describe('who may give which role (finding 15)', () => {
+  it('lets a director invite musicians only, an admin up to director, a super admin every role', async () => {
+    const { mayGrantRole } = await import('./invitations.server.ts')
+    const roles = await loadRolePermissions(database.db)
+    const grantsOf = (role: 'director' | 'admin' | 'super_admin'): Grants => ({ roles: [role], permissions: [...(roles.get(role) ?? [])], sections: {} })
+    const allowed = (role: 'director' | 'admin' | 'super_admin') =>
+      (['musician', 'section_leader', 'librarian', 'director', 'admin', 'super_admin'] as const).filter((target) => mayGrantRole(grantsOf(role), target))
+    expect(allowed('director')).toEqual(['musician'])
+    expect(allowed('admin')).toEqual(['musician', 'section_leader', 'librarian', 'director'])
+    expect(allowed('super_admin')).toEqual(['musician', 'section_leader', 'librarian', 'director', 'admin', 'super_admin'])
+  })
+})

@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto'
-
+import { getSettings } from '#app/modules/settings/queries.server.ts'
 import type { Db } from '#db/types.ts'
+import { ADMIN_ROLES } from './roles.ts'
 
 /**
  * Server-side sessions (ASVS 7): the cookie carries only a random 256-bit
@@ -22,13 +23,32 @@ export function newToken(): string {
   return randomBytes(32).toString('base64url')
 }
 
+/**
+ * How long a session of this user may live. Admin roles get shorter ones
+ * (ASVS 7.3): by default 12 hours idle and 7 days in all, set by the settings
+ * `security.admin_session_idle_hours` and `security.admin_session_absolute_days`.
+ */
+export async function sessionLifetimeFor(db: Db, userId: string): Promise<{ idleMs: number; absoluteMs: number }> {
+  const admin = await db.selectFrom('user_roles').select('user_id').where('user_id', '=', userId).where('role_name', 'in', ADMIN_ROLES).executeTakeFirst()
+  if (!admin) return { idleMs: SESSION_IDLE_MS, absoluteMs: SESSION_ABSOLUTE_MS }
+  const settings = await getSettings(db, ['security.admin_session_idle_hours', 'security.admin_session_absolute_days'])
+  const hours = positive(settings.get('security.admin_session_idle_hours'), 12)
+  const days = positive(settings.get('security.admin_session_absolute_days'), 7)
+  return { idleMs: hours * 60 * 60 * 1000, absoluteMs: days * 24 * 60 * 60 * 1000 }
+}
+
+function positive(value: unknown, fallback: number): number {
+  return typeof value === 'number' && Number.isFinite(value) && value > 0 ? value : fallback
+}
+
 export async function createSession(
   db: Db,
   input: { userId: string; ip: string | null; userAgent: string | null; now?: Date },
 ): Promise<{ id: string; token: string; absoluteExpiresAt: Date }> {
   const now = input.now ?? new Date()
   const token = newToken()
-  const absoluteExpiresAt = new Date(now.getTime() + SESSION_ABSOLUTE_MS)
+  const lifetime = await sessionLifetimeFor(db, input.userId)
+  const absoluteExpiresAt = new Date(now.getTime() + lifetime.absoluteMs)
   const row = await db
     .insertInto('sessions')
     .values({
@@ -36,8 +56,9 @@ export async function createSession(
       user_id: input.userId,
       created_at: now,
       last_seen_at: now,
-      idle_expires_at: new Date(now.getTime() + SESSION_IDLE_MS),
+      idle_expires_at: new Date(now.getTime() + lifetime.idleMs),
       absolute_expires_at: absoluteExpiresAt,
+      idle_timeout_seconds: Math.round(lifetime.idleMs / 1000),
       ip: input.ip,
       user_agent: input.userAgent?.slice(0, 512) ?? null,
     })
@@ -56,6 +77,7 @@ export async function findSession(db: Db, token: string, now = new Date()) {
       'sessions.id as session_id',
       'sessions.last_seen_at',
       'sessions.absolute_expires_at',
+      'sessions.idle_timeout_seconds',
       'users.id as user_id',
       'users.email',
       'users.display_name',
@@ -70,7 +92,7 @@ export async function findSession(db: Db, token: string, now = new Date()) {
   if (now.getTime() - session.last_seen_at.getTime() > TOUCH_EVERY_MS) {
     await db
       .updateTable('sessions')
-      .set({ last_seen_at: now, idle_expires_at: new Date(now.getTime() + SESSION_IDLE_MS) })
+      .set({ last_seen_at: now, idle_expires_at: new Date(now.getTime() + session.idle_timeout_seconds * 1000) })
       .where('id', '=', session.session_id)
       .execute()
   }
