@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import { defineConfig } from '@playwright/test'
 import type { E2eOptions } from './tests/e2e/fixtures.ts'
@@ -12,10 +13,38 @@ if (!existsSync(chromium)) {
   )
 }
 
-const port = Number(process.env.E2E_PORT ?? 3210)
+/**
+ * Local ports nothing listens on, all different. Synchronous because the
+ * config is: a short-lived child holds them open together, prints them and
+ * lets go.
+ */
+function freePorts(count: number): number[] {
+  const script = `
+    const net = require('node:net')
+    const servers = Array.from({ length: ${count} }, () => net.createServer())
+    let listening = 0
+    for (const server of servers) server.listen(0, '127.0.0.1', () => {
+      if (++listening < servers.length) return
+      console.log(JSON.stringify(servers.map((s) => s.address().port)))
+      for (const s of servers) s.close()
+    })`
+  return JSON.parse(execFileSync(process.execPath, ['-e', script], { encoding: 'utf8' })) as number[]
+}
+
+// Free ports, so two runs on one machine do not meet. Playwright loads this
+// file in the runner and again in each worker: the runner picks the ports
+// once and sets them in its environment, which the web server and the
+// workers inherit, so every copy of the config agrees. Set E2E_PORT /
+// E2E_MAIL_PORT yourself to choose them.
+if (!process.env.E2E_PORT || !process.env.E2E_MAIL_PORT) {
+  const [appPort, mailboxPort] = freePorts(2)
+  process.env.E2E_PORT ||= String(appPort)
+  process.env.E2E_MAIL_PORT ||= String(mailboxPort)
+}
+const port = Number(process.env.E2E_PORT)
 const baseURL = `http://127.0.0.1:${port}`
 // Where tests/e2e/serve.ts shows the mail the app sent (see fixtures.ts `mailTo`).
-const mailPort = Number(process.env.E2E_MAIL_PORT ?? 3211)
+const mailPort = Number(process.env.E2E_MAIL_PORT)
 
 export default defineConfig<E2eOptions>({
   testDir: 'tests/e2e',

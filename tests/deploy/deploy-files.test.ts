@@ -1,9 +1,14 @@
+import { spawn } from 'node:child_process'
+import { once } from 'node:events'
 import { existsSync, readFileSync } from 'node:fs'
+import { createServer as createHttpServer } from 'node:http'
+import type { AddressInfo } from 'node:net'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parse as parseToml } from 'smol-toml'
 import { describe, expect, it } from 'vitest'
 import { parse as parseYaml } from 'yaml'
+import { loadConfig } from '#app/platform/config.server.ts'
 
 /**
  * The deployment files cannot be exercised here (no Docker engine, no Fly
@@ -27,6 +32,7 @@ type Service = {
   depends_on?: DependsOn
   healthcheck?: Healthcheck
   restart?: string
+  deploy?: { replicas?: number }
 }
 type Compose = { services: Record<string, Service>; volumes?: Record<string, unknown> }
 type FlyConfig = {
@@ -44,6 +50,7 @@ type FlyConfig = {
 const compose = parseYaml(read('compose.yaml')) as Compose
 const fly = parseToml(read('fly.toml')) as FlyConfig
 const flyText = read('fly.toml')
+const scripts = (JSON.parse(read('package.json')) as { scripts?: Record<string, string> }).scripts ?? {}
 
 function service(name: string): Service {
   const found = compose.services[name]
@@ -110,6 +117,116 @@ function dockerfileStages(text: string): Instruction[][] {
   return stages
 }
 
+const stages = dockerfileStages(read('Dockerfile'))
+const runtime = stages.at(-1) ?? []
+const all = (stage: Instruction[], keyword: string) => stage.filter((i) => i.keyword === keyword)
+const stageNamed = (name: string) => stages.find((stage) => new RegExp(`\\bAS\\s+${name}$`, 'i').test(stage[0]?.args ?? ''))
+
+/** The runtime stage's CMD in exec form. */
+function dockerCmd(): string[] {
+  return JSON.parse(all(runtime, 'CMD').at(-1)?.args ?? '[]') as string[]
+}
+
+/** Each COPY of a stage as absolute paths: `from` is the stage it copies from (undefined: the build context). */
+function copiesOf(stage: Instruction[]): { from: string | undefined; source: string; target: string }[] {
+  let workdir = '/'
+  const copies: { from: string | undefined; source: string; target: string }[] = []
+  for (const instruction of stage) {
+    if (instruction.keyword === 'WORKDIR') workdir = path.posix.resolve(workdir, instruction.args)
+    if (instruction.keyword !== 'COPY') continue
+    const words = instruction.args.split(/\s+/)
+    const from = /^--from=(\S+)$/.exec(words.find((word) => word.startsWith('--from=')) ?? '')?.[1]
+    const paths = words.filter((word) => !word.startsWith('--'))
+    const destination = paths.at(-1) ?? ''
+    const sources = paths.slice(0, -1)
+    for (const source of sources) {
+      // `COPY a b ./` puts each source inside the folder; `COPY a ./b` names the target.
+      const intoFolder = destination.endsWith('/') || sources.length > 1
+      const target = path.posix.resolve(workdir, destination, intoFolder ? path.posix.basename(source) : '')
+      copies.push({ from, source: from ? path.posix.resolve('/', source) : source, target })
+    }
+  }
+  return copies
+}
+
+/** The WORKDIR a stage's RUN/CMD instructions run in (the last one set). */
+function workdirOf(stage: Instruction[]): string {
+  return all(stage, 'WORKDIR').reduce((dir, i) => path.posix.resolve(dir, i.args), '/')
+}
+
+/** The exec form of a Dockerfile HEALTHCHECK: `[--option=…] CMD ["node", …]`. */
+function dockerHealthcheck(): string[] {
+  const args = all(runtime, 'HEALTHCHECK').at(-1)?.args ?? ''
+  const exec = /^(?:--\S+\s+)*CMD\s+(\[.*\])$/s.exec(args)?.[1]
+  expect(exec, `HEALTHCHECK ${args}`).toBeDefined()
+  return JSON.parse(exec ?? '[]') as string[]
+}
+
+/**
+ * Runs a healthcheck command (`["node", …]`) against a local server whose
+ * /healthz answers `status` (null: nothing listens on the port). `command`
+ * gets that port. Resolves with the exit code and the paths it asked for.
+ */
+async function probe(status: number | null, command: (port: number) => { args: string[]; env?: Record<string, string> }) {
+  const paths: string[] = []
+  const server = createHttpServer((req, res) => {
+    paths.push(req.url ?? '')
+    res.writeHead(req.url === '/healthz' && status !== null ? status : 404).end()
+  })
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  const { port } = server.address() as AddressInfo
+  if (status === null) await new Promise<void>((resolve) => server.close(() => resolve()))
+  try {
+    const { args, env } = command(port)
+    const [program, ...rest] = args
+    expect(program).toBe('node')
+    const child = spawn(process.execPath, rest, { env: { PATH: process.env.PATH ?? '', ...env }, stdio: 'ignore' })
+    const [code] = (await once(child, 'exit')) as [number | null]
+    return { code, paths }
+  } finally {
+    server.closeAllConnections()
+    server.close()
+  }
+}
+
+/** The command line a service's container runs: its `command`, or the image's CMD for the service built from it. */
+function processLine(name: string): string {
+  const found = service(name)
+  if (found.command !== undefined) return commandLine(name)
+  return found.build !== undefined ? dockerCmd().join(' ') : ''
+}
+
+/** Which long-running band process a command line leaves: its last `server/index.ts` invocation decides. */
+function bandProcess(line: string): 'web' | 'worker' | undefined {
+  // `npm run worker` / `npm start` stand for the package.json scripts they run.
+  const expanded = line.replace(/\bnpm\s+(?:run\s+([\w:-]+)|start\b)/g, (_all, script?: string) => scripts[script ?? 'start'] ?? '')
+  const last = [...expanded.matchAll(/server\/index\.ts(?:[ \t]+([\w:-]+))?/g)].at(-1)
+  if (!last) return undefined
+  const command = last[1] ?? 'serve'
+  return command === 'serve' ? 'web' : command === 'worker' ? 'worker' : undefined
+}
+
+/**
+ * The band processes compose.yaml starts, with `overrides` on every
+ * container's environment (Fly's [env]): web services, whether each runs the
+ * background worker itself (RUN_WORKER, read by the app's own config), and
+ * separate worker services.
+ */
+function bandProcesses(overrides: Record<string, string> = {}) {
+  const web: { name: string; runsWorker: boolean }[] = []
+  const workers: string[] = []
+  for (const name of Object.keys(compose.services)) {
+    const kind = bandProcess(processLine(name))
+    const replicas = service(name).deploy?.replicas ?? 1
+    const env = { ...environment(name), ...overrides }
+    for (let replica = 0; replica < replicas; replica++) {
+      if (kind === 'worker') workers.push(name)
+      if (kind === 'web') web.push({ name, runsWorker: loadConfig({ RUN_WORKER: env.RUN_WORKER }).runWorkerInWeb })
+    }
+  }
+  return { web, workers }
+}
+
 describe('compose.yaml', () => {
   it('runs the app with PostgreSQL and Redis', () => {
     expect(Object.keys(compose.services)).toEqual(expect.arrayContaining(['app', 'postgres', 'redis']))
@@ -152,6 +269,17 @@ describe('compose.yaml', () => {
     expect((service('app').healthcheck?.test as string[]).join(' ')).toContain('/healthz')
   })
 
+  it("checks the app's /healthz on its PORT, and the check fails when the app does", async () => {
+    const [, ...exec] = service('app').healthcheck?.test as string[]
+    const target = `http://127.0.0.1:${environment('app').PORT}/healthz`
+    expect(exec.join(' ')).toContain(target)
+    // The same command, aimed at a local stand-in for the app.
+    const command = (port: number) => ({ args: exec.map((arg) => arg.replaceAll(target, `http://127.0.0.1:${port}/healthz`)) })
+    expect(await probe(200, command)).toEqual({ code: 0, paths: ['/healthz'] })
+    expect(await probe(503, command)).toEqual({ code: 1, paths: ['/healthz'] })
+    expect((await probe(null, command)).code).toBe(1)
+  })
+
   it('starts the app only once postgres and redis are healthy', () => {
     const dependsOn = service('app').depends_on
     expect(Array.isArray(dependsOn)).toBe(false)
@@ -177,11 +305,23 @@ describe('compose.yaml', () => {
     expect(env.HOST).toBe('0.0.0.0')
     expect(env.PORT).toBe('3000')
     expect(env.DATA_DIR).toBe('/data')
+    const postgres = environment('postgres')
     const database = new URL(env.DATABASE_URL ?? '')
-    expect(database.protocol).toBe('postgres:')
-    expect(database.hostname).toBe('postgres')
-    expect(database.pathname).toBe(`/${environment('postgres').POSTGRES_DB}`)
-    expect(database.username).toBe(environment('postgres').POSTGRES_USER)
+    const migrations = new URL(env.MIGRATION_DATABASE_URL ?? '')
+    for (const url of [database, migrations]) {
+      expect(url.protocol).toBe('postgres:')
+      expect(url.hostname).toBe('postgres')
+      expect(url.port).toMatch(/^(5432)?$/)
+      expect(url.pathname).toBe(`/${postgres.POSTGRES_DB}`)
+    }
+    // Migrations run as the owner the postgres service creates, with its
+    // password expression (default included)…
+    expect(migrations.username).toBe(postgres.POSTGRES_USER)
+    expect(decodeURIComponent(migrations.password)).toBe(postgres.POSTGRES_PASSWORD)
+    // …and the app serves as a role of its own, with a password of its own.
+    expect(database.username).not.toBe(postgres.POSTGRES_USER)
+    expect(database.username).not.toBe('')
+    expect(decodeURIComponent(database.password)).not.toMatch(/^$|POSTGRES_PASSWORD/)
     const redis = new URL(env.REDIS_URL ?? '')
     expect(redis.protocol).toBe('redis:')
     expect(redis.hostname).toBe('redis')
@@ -202,10 +342,6 @@ describe('compose.yaml', () => {
 })
 
 describe('Dockerfile', () => {
-  const stages = dockerfileStages(read('Dockerfile'))
-  const runtime = stages.at(-1) ?? []
-  const all = (stage: Instruction[], keyword: string) => stage.filter((i) => i.keyword === keyword)
-
   it('is multi-stage on node:24-slim', () => {
     const bases = stages.map((stage) => stage[0]?.args.split(/\s+/)[0])
     expect(bases.length).toBeGreaterThanOrEqual(3)
@@ -213,9 +349,10 @@ describe('Dockerfile', () => {
   })
 
   it('copies the manifests before the sources, so dependencies stay cached', () => {
-    for (const stage of stages) {
+    const installing = stages.filter((stage) => stage.some((i) => i.keyword === 'RUN' && /\bnpm ci\b/.test(i.args)))
+    expect(installing.length).toBeGreaterThan(0)
+    for (const stage of installing) {
       const install = stage.findIndex((i) => i.keyword === 'RUN' && /\bnpm ci\b/.test(i.args))
-      if (install === -1) continue
       const copies = stage.slice(0, install).filter((i) => i.keyword === 'COPY')
       expect(copies.length).toBeGreaterThan(0)
       for (const copy of copies) {
@@ -241,24 +378,22 @@ describe('Dockerfile', () => {
     expect(all(runtime, 'RUN').map((i) => i.args).join(' ')).toMatch(/chown\s+node(:node)?\s+\/data/)
   })
 
-  it('checks /healthz with node (slim has no curl)', () => {
-    const healthcheck = all(runtime, 'HEALTHCHECK').map((i) => i.args).join(' ')
-    expect(healthcheck).toContain('/healthz')
-    expect(healthcheck).toMatch(/CMD \[\s*"node"/)
+  it('checks /healthz on PORT with node (slim has no curl), and the check fails when the app does', async () => {
+    const command = (port: number) => ({ args: dockerHealthcheck(), env: { PORT: String(port) } })
+    expect(await probe(200, command)).toEqual({ code: 0, paths: ['/healthz'] })
+    expect(await probe(503, command)).toEqual({ code: 1, paths: ['/healthz'] })
+    expect((await probe(null, command)).code).toBe(1)
   })
 
   it('starts node server/index.ts', () => {
-    const cmd = all(runtime, 'CMD').at(-1)?.args ?? ''
-    expect(JSON.parse(cmd)).toEqual(['node', 'server/index.ts'])
+    expect(dockerCmd()).toEqual(['node', 'server/index.ts'])
   })
 
   it('ships production dependencies only', () => {
-    const fromStage = (name: string) =>
-      stages.find((stage) => new RegExp(`\\bAS\\s+${name}$`, 'i').test(stage[0]?.args ?? ''))
     const copyModules = all(runtime, 'COPY').filter((i) => i.args.includes('node_modules'))
     expect(copyModules).toHaveLength(1)
     const source = /--from=(\S+)/.exec(copyModules[0]?.args ?? '')?.[1] ?? ''
-    const prodStage = fromStage(source)
+    const prodStage = stageNamed(source)
     expect(prodStage, `stage ${source}`).toBeDefined()
     const installs = all(prodStage ?? [], 'RUN').filter((i) => /\bnpm ci\b/.test(i.args))
     expect(installs.length).toBeGreaterThan(0)
@@ -309,10 +444,7 @@ describe('Dockerfile', () => {
 
 describe('fly.toml', () => {
   it('deploys compose.yaml as a multi-container Machine', () => {
-    expect(fly.build?.compose).toBeDefined()
-    const file = fly.build?.compose?.file ?? 'compose.yaml'
-    expect(file).toBe('compose.yaml')
-    expect(existsSync(path.join(root, file))).toBe(true)
+    expect(fly.build?.compose?.file).toBe('compose.yaml')
   })
 
   it('sends HTTP traffic to the app on 3000 and checks /healthz', () => {
@@ -374,16 +506,47 @@ describe('fly.toml', () => {
   })
 })
 
+
 describe('what the deployment files run', () => {
-  // package.json and server/index.ts are written by another change; these two
-  // fail until it lands.
-  it('has a build script in package.json', () => {
-    const pkg = JSON.parse(read('package.json')) as { scripts?: Record<string, string> }
-    expect(pkg.scripts?.build).toBeTruthy()
+  it('starts the same web server in the image and in compose, and its entry finds the build the image ships', async () => {
+    expect(bandProcess(dockerCmd().join(' '))).toBe('web')
+    // `exec`, so node (not sh) receives the stop signal and shuts down gracefully.
+    expect(commandLine('app')).toMatch(/&&\s*exec\s+node\s+server\/index\.ts$/)
+
+    // server/index.ts imports the bundle relative to itself…
+    const bundle = /new URL\('([^']+)', import\.meta\.url\)/.exec(read('server/index.ts'))?.[1]
+    expect(bundle, 'server/index.ts loads its bundle with new URL(…, import.meta.url)').toBeDefined()
+    const entryInImage = path.posix.resolve(workdirOf(runtime), dockerCmd()[1] ?? '')
+    expect(copiesOf(runtime).some((copy) => copy.from === undefined && entryInImage.startsWith(`${copy.target}/`))).toBe(true)
+    const bundleInImage = path.posix.resolve(path.posix.dirname(entryInImage), bundle ?? '')
+    // …which the runtime stage copies from the build stage…
+    const copy = copiesOf(runtime).find((c) => bundleInImage === c.target || bundleInImage.startsWith(`${c.target}/`))
+    expect(copy, `nothing in the runtime stage provides ${bundleInImage}`).toBeDefined()
+    const buildStage = stageNamed(copy?.from ?? '')
+    expect(buildStage, `stage ${copy?.from}`).toBeDefined()
+    // …where `npm run build` (react-router build) wrote it.
+    expect(all(buildStage ?? [], 'RUN').some((i) => /^npm run build$/.test(i.args))).toBe(true)
+    expect(scripts.build).toMatch(/^react-router build(\s|$)/)
+    const { default: reactRouterConfig } = (await import('../../react-router.config.ts')) as { default: { buildDirectory?: string } }
+    const output = path.posix.resolve(workdirOf(buildStage ?? []), reactRouterConfig.buildDirectory ?? 'build')
+    const bundleInBuildStage = path.posix.join(copy?.source ?? '', path.posix.relative(copy?.target ?? '', bundleInImage))
+    expect(bundleInBuildStage.startsWith(`${output}/`), `${bundleInBuildStage} is not inside ${output}`).toBe(true)
   })
 
-  it('has server/index.ts', () => {
-    expect(existsSync(path.join(root, 'server/index.ts'))).toBe(true)
+  // The web process runs the background worker unless RUN_WORKER=false
+  // (`npm run worker` is the separate one): a worker service beside a web
+  // service that also runs one would be a second worker on the same database.
+  it.each([
+    ['compose', {}],
+    ['Fly ([env] on every container)', fly.env ?? {}],
+  ])('runs the background worker once on %s: a worker service only beside RUN_WORKER=false', (_where, overrides) => {
+    const { web, workers } = bandProcesses(overrides)
+    expect(web.map((w) => w.name)).toEqual(['app'])
+    for (const w of web) {
+      if (workers.length > 0) expect(w.runsWorker, `${w.name} runs a worker beside ${workers.join(', ')}: set RUN_WORKER=false`).toBe(false)
+    }
+    // And someone does run it: the outbox sends mail only from a worker.
+    expect(workers.length + web.filter((w) => w.runsWorker).length).toBeGreaterThan(0)
   })
 
   it('documents both ways to deploy', () => {

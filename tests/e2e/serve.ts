@@ -5,11 +5,16 @@
 // Mail goes over SMTP to a real server in this process, as in production. The
 // tests run in other processes, so they read it over HTTP on E2E_MAIL_PORT:
 // GET /messages?to=<address> → the messages to that address, oldest first.
+//
+// playwright.config.ts picks both ports (free ones) and passes them in. Run
+// by hand without them, it takes any free ports and prints where it is.
 import { createServer } from 'node:http'
+import type { AddressInfo } from 'node:net'
 import { startTestSmtpServer } from '../setup/smtp-server.ts'
 import { startTestServer } from '../setup/test-server.ts'
 
-const mailPort = Number(process.env.E2E_MAIL_PORT ?? 3211)
+const appPort = process.env.E2E_PORT || '0'
+const requestedMailPort = Number(process.env.E2E_MAIL_PORT || 0)
 
 const smtp = await startTestSmtpServer()
 
@@ -25,11 +30,12 @@ const mailbox = createServer((request, response) => {
 })
 await new Promise<void>((resolve, reject) => {
   mailbox.once('error', reject)
-  mailbox.listen(mailPort, '127.0.0.1', () => resolve())
+  mailbox.listen(requestedMailPort, '127.0.0.1', () => resolve())
 })
+const mailPort = (mailbox.address() as AddressInfo).port
 
 const server = await startTestServer({
-  env: { PORT: process.env.E2E_PORT ?? '3210', LOG_LEVEL: 'warn', RATE_LIMIT_POINTS: '100000', SMTP_URL: smtp.url },
+  env: { PORT: appPort, LOG_LEVEL: 'warn', RATE_LIMIT_POINTS: '100000', SMTP_URL: smtp.url },
 })
 console.log(`e2e server ready at ${server.url}; mail at http://127.0.0.1:${mailPort}/messages`)
 

@@ -33,7 +33,10 @@ export function spawnServer(args: string[], env: Record<string, string>): Server
 
 /**
  * Starts the web server on a free port and resolves with its URL once
- * /healthz answers; rejects with what it printed if it exits first.
+ * /healthz answers 200; rejects with what it printed if it exits first.
+ * The server binds its port before it opens the database and answers every
+ * request with 503 "starting" until it is ready, so a 503 (like a refused
+ * connection) means "not yet", never "up".
  */
 export async function startServerProcess(env: Record<string, string>, timeoutMs = 90_000) {
   const port = env.PORT && env.PORT !== '0' ? Number(env.PORT) : await freePort()
@@ -43,7 +46,7 @@ export async function startServerProcess(env: Record<string, string>, timeoutMs 
   server.exited.then((code) => (exitCode = code))
   const deadline = Date.now() + timeoutMs
   while (Date.now() < deadline) {
-    if (exitCode !== undefined) throw new Error(`server exited with ${exitCode} before listening:\n${server.output()}`)
+    if (exitCode !== undefined) throw new Error(`server exited with ${exitCode} before it was ready:\n${server.output()}`)
     const healthy = await fetch(`${url}/healthz`).then((response) => response.ok, () => false)
     if (healthy) return { ...server, url }
     await sleep(100)
@@ -52,10 +55,48 @@ export async function startServerProcess(env: Record<string, string>, timeoutMs 
   throw new Error(`server did not answer within ${timeoutMs} ms:\n${server.output()}`)
 }
 
-/** Runs a command to completion: exit code and everything it printed. */
-export async function runServerCommand(args: string[], env: Record<string, string>) {
+/**
+ * Stops a server the graceful way (SIGTERM, unless one was sent already) and
+ * resolves with its exit code; after `timeoutMs` it is killed and this rejects.
+ */
+export async function stopServerProcess(server: ServerProcess, timeoutMs = 30_000): Promise<number | null> {
+  // A second SIGTERM would find no handler left and kill the process outright.
+  if (!server.child.killed) server.child.kill('SIGTERM')
+  let timer: NodeJS.Timeout | undefined
+  const timedOut = new Promise<'timed out'>((resolve) => {
+    timer = setTimeout(() => resolve('timed out'), timeoutMs)
+  })
+  const result = await Promise.race([server.exited, timedOut])
+  clearTimeout(timer)
+  if (result !== 'timed out') return result
+  server.child.kill('SIGKILL')
+  await server.exited
+  throw new Error(`server did not stop within ${timeoutMs} ms of SIGTERM:\n${server.output()}`)
+}
+
+/** For `finally`: a process a failed test left running is killed, so no test leaves one behind. */
+export function killIfRunning(server: ServerProcess): void {
+  if (server.child.exitCode === null && server.child.signalCode === null) server.child.kill('SIGKILL')
+}
+
+/**
+ * Runs a command to completion: exit code and everything it printed. One that
+ * is still running after `timeoutMs` (a server that should have refused to
+ * start) is killed, and this rejects with its output.
+ */
+export async function runServerCommand(args: string[], env: Record<string, string>, timeoutMs = 60_000) {
   const run = spawnServer(args, env)
-  const code = await run.exited
+  let timer: NodeJS.Timeout | undefined
+  const timedOut = new Promise<'timed out'>((resolve) => {
+    timer = setTimeout(() => resolve('timed out'), timeoutMs)
+  })
+  const code = await Promise.race([run.exited, timedOut])
+  clearTimeout(timer)
+  if (code === 'timed out') {
+    run.child.kill('SIGKILL')
+    await run.exited
+    throw new Error(`\`node server/index.ts ${args.join(' ')}\` still ran after ${timeoutMs} ms:\n${run.output()}`)
+  }
   return { code, output: run.output() }
 }
 

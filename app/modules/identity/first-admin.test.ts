@@ -1,18 +1,23 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it, onTestFinished } from 'vitest'
 import { runCommand } from '#server/cli.ts'
-import { createTestDatabase, type TestDatabase } from '#tests/setup/database.ts'
+import { createTestDatabase } from '#tests/setup/database.ts'
 import { createFirstAdmin } from './first-admin.server.ts'
 import { hashToken } from './sessions.server.ts'
 
-let database: TestDatabase
-beforeAll(async () => {
-  database = await createTestDatabase()
-})
-afterAll(() => database.drop())
+// The key that signs this file's audit rows (a runtime derives its own).
+const chainKey = 'first-admin-test-chain-key-0123456789abcdef'
+
+/** Each test gets its own migrated database, so none depends on what another left behind. */
+async function freshDatabase() {
+  const database = await createTestDatabase()
+  onTestFinished(() => database.drop())
+  return database
+}
 
 describe('the first super admin (admin:create)', () => {
   it('creates the account with a one-time link to choose the password, and an audit row', async () => {
-    const result = await createFirstAdmin(database.db, { email: 'chair@band.example', displayName: 'Chris Chair', siteOrigin: 'https://band.example' })
+    const database = await freshDatabase()
+    const result = await createFirstAdmin(database.db, { email: 'chair@band.example', displayName: 'Chris Chair', siteOrigin: 'https://band.example', chainKey })
     expect(result.ok).toBe(true)
     if (!result.ok) return
     const token = new URL(result.link).searchParams.get('token') ?? ''
@@ -33,8 +38,16 @@ describe('the first super admin (admin:create)', () => {
     expect(JSON.stringify(audit[0]?.changes)).not.toContain(token)
   })
 
-  it('refuses when a super admin already exists', async () => {
-    const again = await createFirstAdmin(database.db, { email: 'second@band.example', displayName: 'Second', siteOrigin: 'https://band.example' })
+  it('refuses when a super admin already exists, and only then', async () => {
+    const database = await freshDatabase()
+    const input = (email: string) => ({ email, displayName: email.split('@')[0] ?? email, siteOrigin: 'https://band.example', chainKey })
+    // A band admin is not a super admin: the first super admin can still be made…
+    const admin = await database.db.insertInto('users').values({ email: 'admin@band.example', display_name: 'Ada Admin' }).returning('id').executeTakeFirstOrThrow()
+    await database.db.insertInto('user_roles').values({ user_id: admin.id, role_name: 'admin' }).execute()
+    expect(await createFirstAdmin(database.db, input('chair@band.example'))).toMatchObject({ ok: true })
+
+    // …and once there is one, the command refuses and creates no one.
+    const again = await createFirstAdmin(database.db, input('second@band.example'))
     expect(again).toEqual({ ok: false, message: expect.stringContaining('A super admin already exists') })
     expect(await database.db.selectFrom('users').select('id').where('email', '=', 'second@band.example').execute()).toEqual([])
   })
