@@ -89,6 +89,22 @@ const unknownUserId = randomUUID()
 const unknownSessionId = randomUUID()
 const BELOW_ADMIN_AREA = ['musician', 'section leader', 'librarian'] as const
 const BELOW_ADMIN = ['musician', 'section leader', 'librarian', 'director'] as const
+/** In a form, the id of that account's user, looked up when the probe is sent. */
+const idOf = (email: string) => `id-of:${email}`
+/**
+ * Finding 9: every admin action on an account passes one guard. An admin acting
+ * on a super admin's account (or another admin's) is refused each action,
+ * role changes included; sent only as roles that must be refused, so nothing changes.
+ */
+const ADMIN_TARGETS = ['superadmin@example.org', 'admin@example.org'] as const
+const actionsOnAdminAccounts: Probe[] = ADMIN_TARGETS.flatMap((target): Probe[] => [
+  { form: { intent: 'revoke-sessions', userId: idOf(target) }, expect: refused(BELOW_ADMIN, { admin: 403 }) },
+  { form: { intent: 'force-reset', userId: idOf(target) }, expect: refused(BELOW_ADMIN, { admin: 403 }) },
+  { form: { intent: 'set-status', userId: idOf(target), status: 'disabled' }, expect: refused(BELOW_ADMIN, { admin: target === 'admin@example.org' ? 400 : 403 }) },
+  { form: { intent: 'grant-role', userId: idOf(target), role: 'librarian' }, expect: refused(BELOW_ADMIN, { admin: 403 }) },
+  // Taking a role from oneself is refused before anything else (400).
+  { form: { intent: 'revoke-role', userId: idOf(target), role: 'musician' }, expect: refused(BELOW_ADMIN, { admin: target === 'admin@example.org' ? 400 : 403 }) },
+])
 
 const MATRIX: Record<string, Entry> = {
   // Public website.
@@ -199,11 +215,12 @@ const MATRIX: Record<string, Entry> = {
       { form: { intent: 'invite', email: 'new.player@example.org', displayName: 'New Player', role: 'musician' }, expect: refused(BELOW_ADMIN_AREA) },
       { form: { intent: 'revoke-sessions', userId: unknownUserId }, expect: refused(BELOW_ADMIN, { admin: 404, 'super admin': 404 }) },
       { form: { intent: 'force-reset', userId: unknownUserId }, expect: refused(BELOW_ADMIN, { admin: 404, 'super admin': 404 }) },
-      { form: { intent: 'set-status', userId: unknownUserId, status: 'disabled' }, expect: refused(BELOW_ADMIN, { admin: 400, 'super admin': 400 }) },
+      { form: { intent: 'set-status', userId: unknownUserId, status: 'disabled' }, expect: refused(BELOW_ADMIN, { admin: 404, 'super admin': 404 }) },
       // Giving an admin role needs role.assign.admin: an admin is refused, a super admin gets as far as the (unknown) account.
       { form: { intent: 'grant-role', userId: unknownUserId, role: 'admin' }, expect: refused(BELOW_ADMIN, { admin: 403, 'super admin': 404 }) },
       { form: { intent: 'revoke-role', userId: unknownUserId, role: 'musician' }, expect: refused(BELOW_ADMIN, { admin: 404, 'super admin': 404 }) },
       { form: { intent: 'revoke-everyone' }, expect: refused([...BELOW_ADMIN, 'admin']) },
+      ...actionsOnAdminAccounts,
     ],
   },
   'routes/admin.outbox._index': { url: '/admin/outbox', get: only(OUTBOX) },
@@ -265,6 +282,17 @@ describe('the access matrix', () => {
   }, 120_000)
   afterAll(() => server?.stop())
 
+  async function resolveIds(form: Record<string, string>): Promise<Record<string, string>> {
+    const resolved: Record<string, string> = {}
+    for (const [name, value] of Object.entries(form)) {
+      const email = value.startsWith('id-of:') ? value.slice('id-of:'.length) : undefined
+      resolved[name] = email
+        ? (await server.runtime.db.selectFrom('users').select('id').where('email', '=', email).executeTakeFirstOrThrow()).id
+        : value
+    }
+    return resolved
+  }
+
   /** A browser of its own for a POST that ends the session, so the shared one stays signed in. */
   async function ownBrowser(role: Role): Promise<BrowserSession> {
     const browser = new BrowserSession(server.url)
@@ -312,7 +340,7 @@ describe('the access matrix', () => {
         const expectedPost = probe.expect[role]
         if (expectedPost === undefined) continue
         const poster = probe.ownSession ? await ownBrowser(role) : browser
-        const posted = await poster.post(url, probe.form)
+        const posted = await poster.post(url, await resolveIds(probe.form))
         if (!meets(posted, expectedPost, url)) {
           const body = new URLSearchParams(probe.form).toString() || '(empty body)'
           mismatches.push(`${route.id}: POST ${url} ${body} as ${role}: expected ${describeOutcome(expectedPost, url)}, got ${describeAnswer(posted)}`)

@@ -53,34 +53,38 @@ export async function listAccounts(db: Db, options: { limit: number; after?: str
 
 type Target = { id: string; display_name: string; email: string; status: UserStatus }
 
-async function findTarget(db: Db, userId: string): Promise<Target | undefined> {
-  return db.selectFrom('users').select(['id', 'display_name', 'email', 'status']).where('id', '=', userId).executeTakeFirst()
-}
+export type Actor = { id: string; grants: Grants }
+
+/** What an admin action answers: done, or refused with the HTTP status and the words to show. */
+export type AccountActionOutcome<T = undefined> = { ok: true; value: T } | { ok: false; status: 400 | 403 | 404; message: string }
+
+const refused = (status: 400 | 403 | 404, message: string) => ({ ok: false, status, message }) as const
 
 /**
- * Acting on an admin's account (signing them out, disabling, forcing a reset)
- * takes the same right as giving admin roles: an admin cannot lock out the
- * super admin.
+ * The one guard of every admin action on an account (finding 9): the account
+ * must exist, and an account holding an admin role may be acted on only by
+ * someone who may give admin roles. So an admin cannot sign out, lock,
+ * disable, force a reset on, or change the roles of the super admin.
  */
-export async function mayActOn(db: Db, actor: Grants, userId: string): Promise<boolean> {
-  if (can(actor, 'role.assign.admin')) return true
-  const adminGrant = await db
-    .selectFrom('user_roles')
-    .select('user_id')
-    .where('user_id', '=', userId)
-    .where('role_name', 'in', ADMIN_ROLES)
-    .executeTakeFirst()
-  return !adminGrant
+async function guardAccountAction(db: Db, actor: Actor, userId: string): Promise<{ ok: true; target: Target } | ReturnType<typeof refused>> {
+  const target = await db.selectFrom('users').select(['id', 'display_name', 'email', 'status']).where('id', '=', userId).executeTakeFirst()
+  if (!target) return refused(404, 'There is no such account.')
+  if (!can(actor.grants, 'role.assign.admin')) {
+    const adminGrant = await db.selectFrom('user_roles').select('user_id').where('user_id', '=', userId).where('role_name', 'in', ADMIN_ROLES).executeTakeFirst()
+    if (adminGrant) return refused(403, 'Only a super admin can do that to an admin account.')
+  }
+  return { ok: true, target }
 }
 
-export async function revokeSessionsOf(db: Db, input: { userId: string; audit: AuditContext }): Promise<number | null> {
-  const target = await findTarget(db, input.userId)
-  if (!target) return null
-  return db.transaction().execute(async (trx) => {
-    const ended = await deleteUserSessions(trx, target.id)
-    await recordAudit(trx, input.audit, { action: 'auth.session.revoked_by_admin', entity: ['user', target.id], details: { ended } })
-    return ended
+export async function revokeSessionsOf(db: Db, input: { userId: string; actor: Actor; audit: AuditContext }): Promise<AccountActionOutcome<number>> {
+  const guard = await guardAccountAction(db, input.actor, input.userId)
+  if (!guard.ok) return guard
+  const ended = await db.transaction().execute(async (trx) => {
+    const count = await deleteUserSessions(trx, guard.target.id)
+    await recordAudit(trx, input.audit, { action: 'auth.session.revoked_by_admin', entity: ['user', guard.target.id], details: { ended: count } })
+    return count
   })
+  return { ok: true, value: ended }
 }
 
 export async function revokeEveryonesSessions(db: Db, input: { keepSessionId: string; audit: AuditContext }): Promise<number> {
@@ -92,26 +96,29 @@ export async function revokeEveryonesSessions(db: Db, input: { keepSessionId: st
 }
 
 /** The member must choose a new password (through "forgot password") before signing in again. */
-export async function forcePasswordReset(db: Db, input: { userId: string; audit: AuditContext }): Promise<boolean> {
-  const target = await findTarget(db, input.userId)
-  if (!target) return false
+export async function forcePasswordReset(db: Db, input: { userId: string; actor: Actor; audit: AuditContext }): Promise<AccountActionOutcome> {
+  const guard = await guardAccountAction(db, input.actor, input.userId)
+  if (!guard.ok) return guard
   await db.transaction().execute(async (trx) => {
-    await trx.updateTable('users').set({ must_reset_password: true, updated_at: new Date() }).where('id', '=', target.id).execute()
-    const ended = await deleteUserSessions(trx, target.id)
+    await trx.updateTable('users').set({ must_reset_password: true, updated_at: new Date() }).where('id', '=', guard.target.id).execute()
+    const ended = await deleteUserSessions(trx, guard.target.id)
     await recordAudit(trx, input.audit, {
       action: 'auth.password_reset.forced',
-      entity: ['user', target.id],
+      entity: ['user', guard.target.id],
       before: { must_reset_password: false },
       after: { must_reset_password: true },
       details: { sessionsEnded: ended },
     })
   })
-  return true
+  return { ok: true, value: undefined }
 }
 
-export async function setAccountStatus(db: Db, input: { userId: string; status: UserStatus; audit: AuditContext }): Promise<boolean> {
-  const target = await findTarget(db, input.userId)
-  if (!target || target.status === input.status) return false
+export async function setAccountStatus(db: Db, input: { userId: string; status: UserStatus; actor: Actor; audit: AuditContext }): Promise<AccountActionOutcome> {
+  if (input.userId === input.actor.id) return refused(400, 'You cannot change the status of your own account.')
+  const guard = await guardAccountAction(db, input.actor, input.userId)
+  if (!guard.ok) return guard
+  const { target } = guard
+  if (target.status === input.status) return refused(400, 'Nothing changed.')
   await db.transaction().execute(async (trx) => {
     await trx.updateTable('users').set({ status: input.status, updated_at: new Date() }).where('id', '=', target.id).execute()
     // Disabling or locking an account ends its sessions at once.
@@ -124,24 +131,19 @@ export async function setAccountStatus(db: Db, input: { userId: string; status: 
       details: { sessionsEnded: ended },
     })
   })
-  return true
+  return { ok: true, value: undefined }
 }
 
-export type RoleChangeOutcome = { ok: true } | { ok: false; status: 400 | 403 | 404; message: string }
-
 /** Gives or takes one role. A privilege change ends the member's sessions, so the next page is signed in afresh. */
-export async function changeRole(db: Db, input: {
-  userId: string
-  role: RoleName
-  sectionId: string | null
-  grant: boolean
-  actor: { id: string; grants: Grants }
-  audit: AuditContext
-}): Promise<RoleChangeOutcome> {
-  if (!mayGrantRole(input.actor.grants, input.role)) return { ok: false, status: 403, message: 'You cannot give or take that role.' }
-  if (input.userId === input.actor.id && !input.grant) return { ok: false, status: 400, message: 'You cannot take a role away from yourself.' }
-  const target = await findTarget(db, input.userId)
-  if (!target) return { ok: false, status: 404, message: 'There is no such account.' }
+export async function changeRole(
+  db: Db,
+  input: { userId: string; role: RoleName; sectionId: string | null; grant: boolean; actor: Actor; audit: AuditContext },
+): Promise<AccountActionOutcome> {
+  if (!mayGrantRole(input.actor.grants, input.role)) return refused(403, 'You cannot give or take that role.')
+  if (input.userId === input.actor.id && !input.grant) return refused(400, 'You cannot take a role away from yourself.')
+  const guard = await guardAccountAction(db, input.actor, input.userId)
+  if (!guard.ok) return guard
+  const { target } = guard
   await db.transaction().execute(async (trx) => {
     if (input.grant) {
       await trx
@@ -165,5 +167,5 @@ export async function changeRole(db: Db, input: {
       details: { role: input.role, sectionId: input.sectionId, sessionsEnded: ended },
     })
   })
-  return { ok: true }
+  return { ok: true, value: undefined }
 }

@@ -148,6 +148,6 @@ export async function resetPassword(
 }
 
 /** Where links in mail point: the configured site address, never the request's Host (finding 2). */
-export function siteOrigin(config: Pick<Config, 'siteUrl'>, _request?: Request): string {
+export function siteOrigin(config: Pick<Config, 'siteUrl'>): string {
   return config.siteUrl
 }
