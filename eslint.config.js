@@ -24,7 +24,6 @@ export default tseslint.config(
     // reach up into server/; the runtime reaches them through the router
     // context or as arguments.
     files: ['app/**/*.{ts,tsx}', 'db/**/*.ts'],
-    ignores: ['**/*.test.{ts,tsx}'],
     rules: {
       'no-restricted-imports': [
         'error',

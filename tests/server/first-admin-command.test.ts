@@ -1,8 +1,8 @@
 import { describe, expect, it, onTestFinished } from 'vitest'
 import { runCommand } from '#server/cli.ts'
 import { createTestDatabase } from '#tests/setup/database.ts'
-import { createFirstAdmin } from './first-admin.server.ts'
-import { hashToken } from './sessions.server.ts'
+import { createFirstAdmin } from '#app/modules/identity/first-admin.server.ts'
+import { hashToken } from '#app/modules/identity/sessions.server.ts'
 
 // The key that signs this file's audit rows (a runtime derives its own).
 const chainKey = 'first-admin-test-chain-key-0123456789abcdef'
