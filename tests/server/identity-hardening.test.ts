@@ -147,3 +147,56 @@ describe('finding 12: caching and browser features', () => {
     }
   })
 })
+
+describe('finding 11: a reset or a password change ends every other reset link', () => {
+  async function resetLink(email: string): Promise<string> {
+    const since = smtp.messages.length
+    const page = await new BrowserSession(site).post('/forgot-password', { email })
+    expect(page.status).toBe(200)
+    const link = new URL(extractLink((await smtp.waitForMail(email, { since, timeoutMs: 15_000 })).text, '/reset-password'))
+    return `${link.pathname}${link.search}`
+  }
+  const tokenOf = (path: string) => new URL(path, site).searchParams.get('token') ?? ''
+
+  it('refuses an older link once a newer one was used', async () => {
+    const older = await resetLink('leader@example.org')
+    const newer = await resetLink('leader@example.org')
+    const browser = new BrowserSession(site)
+    const used = await browser.post('/reset-password', { token: tokenOf(newer), newPassword: 'quiet harbour lantern 2026', confirmPassword: 'quiet harbour lantern 2026' })
+    expect(used.status).toBe(302)
+    const again = await browser.post('/reset-password', { token: tokenOf(older), newPassword: 'another long phrase 2026', confirmPassword: 'another long phrase 2026' })
+    expect(again.status).toBe(400)
+    expect(again.errors.join(' ')).toContain('This link has expired or was already used')
+  })
+
+  it('refuses a waiting link after the member changed their password', async () => {
+    const waiting = await resetLink('librarian@example.org')
+    const member = new BrowserSession(site)
+    await member.signIn('librarian@example.org')
+    const changed = await member.post('/settings/security/password', {
+      currentPassword: 'band-demo-2026',
+      newPassword: 'violin meadow copper kite',
+      confirmPassword: 'violin meadow copper kite',
+    })
+    expect(changed.status).toBe(302)
+    const attempt = await new BrowserSession(site).post('/reset-password', { token: tokenOf(waiting), newPassword: 'sneaky new phrase 2026', confirmPassword: 'sneaky new phrase 2026' })
+    expect(attempt.status).toBe(400)
+    expect((await new BrowserSession(site).login('librarian@example.org', 'violin meadow copper kite')).location).toBe('/portal')
+  })
+})
+
+describe('signing in again in the same browser', () => {
+  it('ends the browser’s previous session (finding 15)', async () => {
+    const browser = new BrowserSession(site)
+    await browser.signIn('director@example.org')
+    const first = browser.cookie('band_session') ?? ''
+    // Signed in, the login form sends one on; a second sign-in still goes through its action.
+    const again = await browser.login('director@example.org')
+    expect(again.location).toBe('/portal')
+    expect(browser.cookie('band_session')).not.toBe(first)
+    const stale = new BrowserSession(site)
+    stale.setCookie('band_session', first)
+    expect(await stale.isSignedIn()).toBe(false)
+  })
+})
+
