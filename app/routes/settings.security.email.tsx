@@ -4,29 +4,42 @@ import { data, Form, href, useNavigation } from 'react-router'
 import { Field, FormAlert, SubmitButton } from '#app/components/forms.tsx'
 import { changeEmail } from '#app/modules/identity/account.server.ts'
 import { auditContextOf, requireUser } from '#app/modules/identity/auth.server.ts'
+import { reauthenticationFrom } from '#app/modules/identity/reauthentication.server.ts'
 import { ChangeEmailSchema } from '#app/modules/identity/schema.ts'
+import { refusedForm } from '#app/modules/identity/throttled-response.ts'
+import { hasConfirmedTotp } from '#app/modules/identity/totp.server.ts'
 import { runtimeContext } from '#app/platform/context.ts'
 import { redirectWithToast } from '#app/platform/toast.server.ts'
 import type { Route } from './+types/settings.security.email'
 
 export const meta: Route.MetaFunction = () => [{ title: 'Change your email address' }]
 
-export function loader(args: Route.LoaderArgs) {
+const SECRET_FIELDS = ['currentPassword', 'code']
+
+export async function loader(args: Route.LoaderArgs) {
   const user = requireUser(args)
-  return { email: user.email }
+  return { email: user.email, twoStepOn: await hasConfirmedTotp(args.context.get(runtimeContext).db, user.id) }
 }
+
+export { retryAfterHeaders as headers } from '#app/modules/identity/throttled-response.ts'
 
 export async function action(args: Route.ActionArgs) {
   const user = requireUser(args)
   const runtime = args.context.get(runtimeContext)
   const submission = parseWithZod(await args.request.formData(), { schema: ChangeEmailSchema })
   if (submission.status !== 'success') {
-    return data({ result: submission.reply({ hideFields: ['currentPassword'] }) }, { status: 400 })
+    return data({ result: submission.reply({ hideFields: SECRET_FIELDS }) }, { status: 400 })
   }
-  const { newEmail, currentPassword } = submission.value
-  const outcome = await changeEmail(runtime.db, { userId: user.id, currentEmail: user.email, currentPassword, newEmail, audit: auditContextOf(args, user) })
+  const { newEmail } = submission.value
+  const outcome = await changeEmail(runtime.db, {
+    userId: user.id,
+    currentEmail: user.email,
+    reauth: reauthenticationFrom(runtime, submission.value),
+    newEmail,
+    audit: auditContextOf(args, user),
+  })
   if (!outcome.ok) {
-    return data({ result: submission.reply({ fieldErrors: { [outcome.field]: [outcome.message] }, hideFields: ['currentPassword'] }) }, { status: 400 })
+    return refusedForm({ result: submission.reply({ fieldErrors: { [outcome.field]: [outcome.message] }, hideFields: SECRET_FIELDS }) }, outcome.retryAfterSeconds)
   }
   return redirectWithToast(runtime, href('/settings/security'), `Your email address is now ${newEmail}.`)
 }
@@ -66,6 +79,14 @@ export default function ChangeEmail({ loaderData, actionData }: Route.ComponentP
             errors={fields.currentPassword.errors}
             inputProps={{ ...getInputProps(fields.currentPassword, { type: 'password' }), autoComplete: 'current-password' }}
           />
+          {loaderData.twoStepOn ? (
+            <Field
+              label="Code from your authenticator app"
+              hint="Or one of your recovery codes. Two-step sign-in is on, so a new address needs it too."
+              errors={fields.code.errors}
+              inputProps={{ ...getInputProps(fields.code, { type: 'text' }), autoComplete: 'one-time-code', inputMode: 'text' }}
+            />
+          ) : null}
           <SubmitButton disabled={busy}>Change email address</SubmitButton>
         </Form>
       </div>

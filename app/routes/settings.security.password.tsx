@@ -5,9 +5,13 @@ import { Field, FormAlert, NewPasswordFields, SubmitButton } from '#app/componen
 import { changePassword } from '#app/modules/identity/account.server.ts'
 import { auditContextOf, requireUser } from '#app/modules/identity/auth.server.ts'
 import { ChangePasswordSchema } from '#app/modules/identity/schema.ts'
+import { reauthenticationFrom } from '#app/modules/identity/reauthentication.server.ts'
+import { refusedForm } from '#app/modules/identity/throttled-response.ts'
 import { runtimeContext } from '#app/platform/context.ts'
 import { redirectWithToast } from '#app/platform/toast.server.ts'
 import type { Route } from './+types/settings.security.password'
+
+export { retryAfterHeaders as headers } from '#app/modules/identity/throttled-response.ts'
 
 export const meta: Route.MetaFunction = () => [{ title: 'Change your password' }]
 
@@ -27,7 +31,8 @@ export async function action(args: Route.ActionArgs) {
     return data({ result: submission.reply({ hideFields: SECRET_FIELDS }) }, { status: 400 })
   }
   const outcome = await changePassword(runtime.db, {
-    ...submission.value,
+    newPassword: submission.value.newPassword,
+    reauth: reauthenticationFrom(runtime, submission.value),
     userId: user.id,
     email: user.email,
     displayName: user.displayName,
@@ -35,7 +40,7 @@ export async function action(args: Route.ActionArgs) {
     audit: auditContextOf(args, user),
   })
   if (!outcome.ok) {
-    return data({ result: submission.reply({ fieldErrors: { [outcome.field]: [outcome.message] }, hideFields: SECRET_FIELDS }) }, { status: 400 })
+    return refusedForm({ result: submission.reply({ fieldErrors: { [outcome.field]: [outcome.message] }, hideFields: SECRET_FIELDS }) }, outcome.retryAfterSeconds)
   }
   return redirectWithToast(runtime, href('/settings/security'), 'Your password is changed. Every other device was signed out.')
 }

@@ -7,8 +7,12 @@ import { auditContextOf, requireUser } from '#app/modules/identity/auth.server.t
 import { countUnusedRecoveryCodes } from '#app/modules/identity/recovery-codes.server.ts'
 import { NewRecoveryCodesSchema } from '#app/modules/identity/schema.ts'
 import { getTotpState } from '#app/modules/identity/totp.server.ts'
+import { reauthenticationFrom } from '#app/modules/identity/reauthentication.server.ts'
+import { refusedForm } from '#app/modules/identity/throttled-response.ts'
 import { runtimeContext } from '#app/platform/context.ts'
 import type { Route } from './+types/settings.security.recovery-codes'
+
+export { retryAfterHeaders as headers } from '#app/modules/identity/throttled-response.ts'
 
 export const meta: Route.MetaFunction = () => [{ title: 'New recovery codes' }]
 
@@ -21,7 +25,8 @@ export async function loader(args: Route.LoaderArgs) {
 
 export async function action(args: Route.ActionArgs) {
   const user = requireUser(args)
-  const { db } = args.context.get(runtimeContext)
+  const runtime = args.context.get(runtimeContext)
+  const { db } = runtime
   const submission = parseWithZod(await args.request.formData(), { schema: NewRecoveryCodesSchema })
   const hideFields = ['currentPassword']
   if (submission.status !== 'success') return data({ result: submission.reply({ hideFields }), recoveryCodes: null }, { status: 400 })
@@ -32,9 +37,9 @@ export async function action(args: Route.ActionArgs) {
       { status: 400 },
     )
   }
-  const outcome = await replaceRecoveryCodes(db, { userId: user.id, currentPassword: submission.value.currentPassword, audit: auditContextOf(args, user) })
+  const outcome = await replaceRecoveryCodes(db, { userId: user.id, reauth: reauthenticationFrom(runtime, submission.value), audit: auditContextOf(args, user) })
   if (!outcome.ok) {
-    return data({ result: submission.reply({ fieldErrors: { [outcome.field]: [outcome.message] }, hideFields }), recoveryCodes: null }, { status: 400 })
+    return refusedForm({ result: submission.reply({ fieldErrors: { [outcome.field]: [outcome.message] }, hideFields }), recoveryCodes: null }, outcome.retryAfterSeconds)
   }
   // No redirect: the new codes are shown this once, in this answer, and are stored only as hashes.
   return data({ result: submission.reply({ resetForm: true }), recoveryCodes: outcome.recoveryCodes })

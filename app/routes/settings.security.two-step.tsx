@@ -8,9 +8,13 @@ import { countUnusedRecoveryCodes } from '#app/modules/identity/recovery-codes.s
 import { ConfirmTwoStepSchema, StartTwoStepSchema, TurnOffTwoStepSchema, TwoStepFormsSchema } from '#app/modules/identity/schema.ts'
 import { describePendingTotp, getTotpState } from '#app/modules/identity/totp.server.ts'
 import { getSiteFrame } from '#app/modules/site/site-frame.server.ts'
+import { reauthenticationFrom } from '#app/modules/identity/reauthentication.server.ts'
+import { refusedForm } from '#app/modules/identity/throttled-response.ts'
 import { runtimeContext } from '#app/platform/context.ts'
 import { redirectWithToast } from '#app/platform/toast.server.ts'
 import type { Route } from './+types/settings.security.two-step'
+
+export { retryAfterHeaders as headers } from '#app/modules/identity/throttled-response.ts'
 
 export const meta: Route.MetaFunction = () => [{ title: 'Two-step sign-in' }]
 
@@ -42,13 +46,13 @@ export async function action(args: Route.ActionArgs) {
   const runtime = args.context.get(runtimeContext)
   const { db } = runtime
   const submission = parseWithZod(await args.request.formData(), { schema: TwoStepFormsSchema })
-  const hideFields = ['currentPassword']
+  const hideFields = ['currentPassword', 'code']
   if (submission.status !== 'success') {
     return data({ intent: intentOf(submission.payload.intent), result: submission.reply({ hideFields }), recoveryCodes: null }, { status: 400 })
   }
   const value = submission.value
-  const refused = (field: string, message: string) =>
-    data({ intent: value.intent, result: submission.reply({ fieldErrors: { [field]: [message] }, hideFields }), recoveryCodes: null }, { status: 400 })
+  const refused = (field: string, message: string, retryAfterSeconds?: number) =>
+    refusedForm({ intent: value.intent, result: submission.reply({ fieldErrors: { [field]: [message] }, hideFields }), recoveryCodes: null }, retryAfterSeconds)
 
   switch (value.intent) {
     case 'start': {
@@ -57,10 +61,11 @@ export async function action(args: Route.ActionArgs) {
         userId: user.id,
         email: user.email,
         bandName: band.name,
-        currentPassword: value.currentPassword,
+        reauth: reauthenticationFrom(runtime, value),
         appSecret: runtime.sessionSecret,
+        audit: auditContextOf(args, user),
       })
-      if (!outcome.ok) return refused(outcome.field, outcome.message)
+      if (!outcome.ok) return refused(outcome.field, outcome.message, outcome.retryAfterSeconds)
       // The loader shows the waiting enrolment, so this can redirect: a reload
       // is then a GET, not a second POST that would replace the secret the
       // member may have scanned already.
@@ -73,8 +78,8 @@ export async function action(args: Route.ActionArgs) {
       return data({ intent: value.intent, result: submission.reply({ resetForm: true }), recoveryCodes: outcome.recoveryCodes })
     }
     case 'turn-off': {
-      const outcome = await removeMfa(db, { userId: user.id, email: user.email, currentPassword: value.currentPassword, audit: auditContextOf(args, user) })
-      if (!outcome.ok) return refused(outcome.field, outcome.message)
+      const outcome = await removeMfa(db, { userId: user.id, email: user.email, reauth: reauthenticationFrom(runtime, value), audit: auditContextOf(args, user) })
+      if (!outcome.ok) return refused(outcome.field, outcome.message, outcome.retryAfterSeconds)
       return redirectWithToast(runtime, href('/settings/security'), 'Two-step sign-in is off.')
     }
   }
@@ -256,6 +261,12 @@ function TurnOffForm({ lastResult }: FormProps) {
           label="Current password"
           errors={fields.currentPassword.errors}
           inputProps={{ ...getInputProps(fields.currentPassword, { type: 'password' }), autoComplete: 'current-password' }}
+        />
+        <Field
+          label="Code from your authenticator app"
+          hint="Or one of your recovery codes: the password alone cannot turn this off."
+          errors={fields.code.errors}
+          inputProps={{ ...getInputProps(fields.code, { type: 'text' }), autoComplete: 'one-time-code', required: true }}
         />
         <button type="submit" disabled={busy} className="rounded bg-red-800 px-4 py-2 font-semibold text-white hover:bg-red-900 disabled:opacity-60">
           Turn off two-step sign-in

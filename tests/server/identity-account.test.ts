@@ -224,19 +224,30 @@ describe('changing the email address', () => {
 })
 
 describe('turning two-step sign-in off', () => {
-  it('asks for the current password, then signs in with a password alone again', async () => {
+  it('asks for the current password and a current code (finding 7), then signs in with a password alone again', async () => {
     const browser = await signedIn('musician@example.org')
-    await turnOnTwoStep(browser)
+    const key = await turnOnTwoStep(browser)
+    // The code of the next 30-second step: the current one was just used to turn it on.
+    const nextCode = () => generateTotpCode(key, new Date(Date.now() + 30_000))
 
-    const refusedCodes = await browser.post(RECOVERY_CODES, { currentPassword: 'not-the-current-one' })
-    expect(refusedCodes.status).toBe(400)
-    expect(refusedCodes.errors).toContain(WRONG_CURRENT)
-    const refused = await browser.post(TWO_STEP, { intent: 'turn-off', currentPassword: 'not-the-current-one' })
+    // With two-step sign-in on, a new email address needs a code too.
+    const emailWithoutCode = await browser.post(EMAIL, { newEmail: 'max.elsewhere@example.net', currentPassword: DEMO_PASSWORD })
+    expect(emailWithoutCode.status).toBe(400)
+    expect(emailWithoutCode.errors).toContain('Enter the code from your authenticator app, or one of your recovery codes.')
+
+    const refused = await browser.post(TWO_STEP, { intent: 'turn-off', currentPassword: 'not-the-current-one', code: nextCode() })
     expect(refused.status).toBe(400)
     expect(refused.errors).toContain(WRONG_CURRENT)
+    // The password alone no longer turns it off, nor does a wrong code.
+    const passwordOnly = await browser.post(TWO_STEP, { intent: 'turn-off', currentPassword: DEMO_PASSWORD })
+    expect(passwordOnly.status).toBe(400)
+    expect(passwordOnly.errors).toContain('Enter the code from your authenticator app, or one of your recovery codes.')
+    const notTheCode = nextCode() === '000000' ? '111111' : '000000'
+    const wrongCode = await browser.post(TWO_STEP, { intent: 'turn-off', currentPassword: DEMO_PASSWORD, code: notTheCode })
+    expect(wrongCode.errors).toContain('That code is not valid, or it was already used.')
     expect((await newBrowser().login('musician@example.org')).location).toBe('/login/two-factor')
 
-    const removed = await browser.post(TWO_STEP, { intent: 'turn-off', currentPassword: DEMO_PASSWORD })
+    const removed = await browser.post(TWO_STEP, { intent: 'turn-off', currentPassword: DEMO_PASSWORD, code: nextCode() })
     await expectToast(browser, removed, OVERVIEW, 'Two-step sign-in is off.')
     // Without two-step sign-in there are no recovery codes to make.
     const noCodes = await browser.post(RECOVERY_CODES, { currentPassword: DEMO_PASSWORD })
@@ -262,3 +273,29 @@ describe('the audit log', () => {
     expect(await verifyAuditChain(database.db, { chainKey: server.runtime.auditKey })).toMatchObject({ ok: true })
   })
 })
+
+describe('proving it is you on the security pages (finding 7)', () => {
+  it('is throttled and audited like signing in', async () => {
+    const browser = await signedIn('admin@example.org')
+    let refused: Page | undefined
+    let attempts = 0
+    while (attempts < 10 && !refused) {
+      attempts++
+      const page = await browser.post('/settings/security/password', {
+        currentPassword: `wrong-guess-${attempts}`,
+        newPassword: 'copper lantern meadow 2026',
+        confirmPassword: 'copper lantern meadow 2026',
+      })
+      if (page.status === 429) refused = page
+    }
+    expect(attempts).toBe(6)
+    expect(Number(refused?.headers.get('retry-after'))).toBeGreaterThan(0)
+    expect(refused?.errors.join(' ')).toMatch(/Too many attempts/)
+    const user = await database.db.selectFrom('users').select('id').where('email', '=', 'admin@example.org').executeTakeFirstOrThrow()
+    const failures = await database.db.selectFrom('audit_log').select(['changes']).where('action', '=', 'auth.reauth.failed').where('entity_id', '=', user.id).execute()
+    expect(failures).toHaveLength(5)
+    expect(JSON.stringify(failures[0]?.changes)).toContain('wrong password')
+    expect(JSON.stringify(failures)).not.toContain('wrong-guess')
+  })
+})
+

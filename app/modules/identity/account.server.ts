@@ -2,7 +2,8 @@ import { recordAudit, type AuditContext } from '#app/modules/audit/audit.server.
 import { enqueueMail } from '#app/modules/email/outbox.server.ts'
 import type { Db } from '#db/types.ts'
 import { emailIs, endOutstandingResets } from './queries.server.ts'
-import { hashPassword, passwordProblem, verifyPassword } from './passwords.server.ts'
+import { confirmIdentity, type Reauthentication } from './reauthentication.server.ts'
+import { hashPassword, passwordProblem } from './passwords.server.ts'
 import { createRecoveryCodes } from './recovery-codes.server.ts'
 import { deleteSession, deleteUserSessions } from './sessions.server.ts'
 import { confirmTotpEnrolment, removeTotp, startTotpEnrolment, TotpAlreadyEnrolledError, type TotpEnrolment } from './totp.server.ts'
@@ -27,14 +28,7 @@ export async function notifyAccountChange(trx: Db, to: string, what: string): Pr
   })
 }
 
-export type AccountResult = { ok: true } | { ok: false; field: string; message: string }
-
-const wrongPassword = { ok: false, field: 'currentPassword', message: 'That is not your current password.' } as const
-
-export async function checkCurrentPassword(database: Db, userId: string, password: string): Promise<boolean> {
-  const row = await database.selectFrom('password_credentials').select('hash').where('user_id', '=', userId).executeTakeFirst()
-  return row ? verifyPassword(password, row.hash) : false
-}
+export type AccountResult = { ok: true } | { ok: false; field: string; message: string; retryAfterSeconds?: number }
 
 /** Sets a new password and ends every other session (a password change must lock out whoever else got in). */
 export async function changePassword(db: Db, input: {
@@ -42,11 +36,12 @@ export async function changePassword(db: Db, input: {
   email: string
   displayName: string
   sessionId: string
-  currentPassword: string
+  reauth: Reauthentication
   newPassword: string
   audit: AuditContext
 }): Promise<AccountResult> {
-  if (!(await checkCurrentPassword(db, input.userId, input.currentPassword))) return wrongPassword
+  const identity = await confirmIdentity(db, { ...input.reauth, userId: input.userId, audit: input.audit, purpose: 'change password', needsCode: false })
+  if (!identity.ok) return identity
   const problem = passwordProblem(input.newPassword, { email: input.email, displayName: input.displayName })
   if (problem) return { ok: false, field: 'newPassword', message: problem }
   const hash = await hashPassword(input.newPassword)
@@ -76,11 +71,13 @@ export async function setPassword(trx: Db, userId: string, hash: string): Promis
 export async function changeEmail(db: Db, input: {
   userId: string
   currentEmail: string
-  currentPassword: string
+  reauth: Reauthentication
   newEmail: string
   audit: AuditContext
 }): Promise<AccountResult> {
-  if (!(await checkCurrentPassword(db, input.userId, input.currentPassword))) return wrongPassword
+  // Moving the address would let a thief take over resets: a current code too, when two-step sign-in is on.
+  const identity = await confirmIdentity(db, { ...input.reauth, userId: input.userId, audit: input.audit, purpose: 'change email', needsCode: true })
+  if (!identity.ok) return identity
   const taken = await db
     .selectFrom('users')
     .select('id')
@@ -124,10 +121,12 @@ export async function beginMfaEnrolment(db: Db, input: {
   userId: string
   email: string
   bandName: string
-  currentPassword: string
+  reauth: Reauthentication
   appSecret: string
-}): Promise<{ ok: true; enrolment: TotpEnrolment } | { ok: false; field: string; message: string }> {
-  if (!(await checkCurrentPassword(db, input.userId, input.currentPassword))) return wrongPassword
+  audit: AuditContext
+}): Promise<{ ok: true; enrolment: TotpEnrolment } | { ok: false; field: string; message: string; retryAfterSeconds?: number }> {
+  const identity = await confirmIdentity(db, { ...input.reauth, userId: input.userId, audit: input.audit, purpose: 'start two-step sign-in', needsCode: false })
+  if (!identity.ok) return identity
   try {
     const enrolment = await startTotpEnrolment(db, {
       userId: input.userId,
@@ -160,8 +159,10 @@ export async function finishMfaEnrolment(db: Db, input: {
   })
 }
 
-export async function removeMfa(db: Db, input: { userId: string; email: string; currentPassword: string; audit: AuditContext }): Promise<AccountResult> {
-  if (!(await checkCurrentPassword(db, input.userId, input.currentPassword))) return wrongPassword
+export async function removeMfa(db: Db, input: { userId: string; email: string; reauth: Reauthentication; audit: AuditContext }): Promise<AccountResult> {
+  // The password alone must not switch the second factor off: a current code (or a recovery code) too.
+  const identity = await confirmIdentity(db, { ...input.reauth, userId: input.userId, audit: input.audit, purpose: 'turn off two-step sign-in', needsCode: true })
+  if (!identity.ok) return identity
   await db.transaction().execute(async (trx) => {
     // Also deletes the recovery codes.
     await removeTotp(trx, input.userId)
@@ -173,10 +174,11 @@ export async function removeMfa(db: Db, input: { userId: string; email: string; 
 
 export async function replaceRecoveryCodes(db: Db, input: {
   userId: string
-  currentPassword: string
+  reauth: Reauthentication
   audit: AuditContext
-}): Promise<{ ok: true; recoveryCodes: string[] } | { ok: false; field: string; message: string }> {
-  if (!(await checkCurrentPassword(db, input.userId, input.currentPassword))) return wrongPassword
+}): Promise<{ ok: true; recoveryCodes: string[] } | { ok: false; field: string; message: string; retryAfterSeconds?: number }> {
+  const identity = await confirmIdentity(db, { ...input.reauth, userId: input.userId, audit: input.audit, purpose: 'new recovery codes', needsCode: false })
+  if (!identity.ok) return identity
   const recoveryCodes = await db.transaction().execute(async (trx) => {
     const codes = await createRecoveryCodes(trx, input.userId)
     await recordAudit(trx, input.audit, { action: 'auth.mfa.recovery_codes_replaced', entity: ['user', input.userId] })

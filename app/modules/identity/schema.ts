@@ -29,10 +29,14 @@ export const ChangePasswordSchema = z
   .object({ currentPassword, newPassword, confirmPassword: z.string().max(512).optional() })
   .refine((value) => value.newPassword === value.confirmPassword, { path: ['confirmPassword'], message: 'The two new passwords are not the same' })
 
+/** A current code from the authenticator app, or a recovery code: asked where two-step sign-in is on. */
+const stepUpCode = z.string().trim().max(32).optional()
+
 /** /settings/security/email */
 export const ChangeEmailSchema = z.object({
   newEmail: z.string({ error: 'Enter the new email address' }).trim().max(254).email('Enter a valid email address'),
   currentPassword,
+  code: stepUpCode,
 })
 
 // /settings/security/two-step shows one of three forms, depending on where the
@@ -48,7 +52,7 @@ export const ConfirmTwoStepSchema = z.object({
   code: z.string({ error: 'Enter the code from your app' }).trim().min(1, 'Enter the code from your app').max(16),
 })
 
-export const TurnOffTwoStepSchema = z.object({ intent: z.literal('turn-off'), currentPassword })
+export const TurnOffTwoStepSchema = z.object({ intent: z.literal('turn-off'), currentPassword, code: stepUpCode })
 
 /** What the action of /settings/security/two-step takes: any one of its forms. */
 export const TwoStepFormsSchema = z.discriminatedUnion('intent', [StartTwoStepSchema, ConfirmTwoStepSchema, TurnOffTwoStepSchema])

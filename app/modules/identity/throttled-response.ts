@@ -11,6 +11,11 @@ export function throttledResponse<Body>(body: Body, retryAfterSeconds: number) {
   return data(body, { status: 429, headers: { 'Retry-After': String(retryAfterSeconds) } })
 }
 
+/** A refused form: 429 with `Retry-After` when the refusal was a throttle, else 400. */
+export function refusedForm<Body>(body: Body, retryAfterSeconds?: number) {
+  return retryAfterSeconds ? throttledResponse(body, retryAfterSeconds) : data(body, { status: 400 })
+}
+
 /**
  * React Router sends an action's headers only through the route's `headers`
  * export: routes whose actions can answer 429 re-export this so the
