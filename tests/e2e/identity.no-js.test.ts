@@ -247,11 +247,12 @@ test.describe('demo accounts that tests change', () => {
     await expectPath(page, '/portal')
     await checkAccessibility()
 
-    // Put the leader back as the seed made them: turning it off asks for the password.
+    // Put the leader back as the seed made them: turning it off asks for the password and a code.
     await visit('/settings/security')
     await page.getByRole('link', { name: 'Turn off two-step sign-in' }).click()
     await expectPath(page, '/settings/security/two-step')
     await page.getByLabel('Current password', { exact: true }).fill(demoPassword)
+    await page.getByLabel('Code from your authenticator app').fill(recoveryCodes[1] ?? '')
     await page.getByRole('button', { name: 'Turn off two-step sign-in' }).click()
     await expectPath(page, '/settings/security')
     await expect(page.getByRole('status')).toContainText('Two-step sign-in is off')
