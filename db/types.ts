@@ -328,6 +328,17 @@ export type SignInChallengesTable = {
   used_at: NullableTimestamp
 }
 
+/** A new sign-in address waiting for its owner to open the link sent to it. */
+export type EmailChangesTable = {
+  id: Generated<string>
+  user_id: string
+  new_email: string
+  token_hash: string
+  created_at: CreatedAt
+  expires_at: Date
+  used_at: NullableTimestamp
+}
+
 export type JobStatus = 'queued' | 'running' | 'done' | 'failed'
 
 /** The job queue (app/platform/jobs.server.ts); rows change only through its functions. */
@@ -380,6 +391,7 @@ export type Database = {
   email_outbox: EmailOutboxTable
   jobs: JobsTable
   sign_in_challenges: SignInChallengesTable
+  email_changes: EmailChangesTable
 }
 
 export type Section = Selectable<SectionsTable>

@@ -2,7 +2,8 @@ import { getFormProps, getInputProps, useForm } from '@conform-to/react'
 import { getZodConstraint, parseWithZod } from '@conform-to/zod/v4'
 import { data, Form, href, useNavigation } from 'react-router'
 import { Field, FormAlert, SubmitButton } from '#app/components/forms.tsx'
-import { changeEmail } from '#app/modules/identity/account.server.ts'
+import { requestEmailChange } from '#app/modules/identity/account.server.ts'
+import { siteOrigin } from '#app/modules/identity/password-reset.server.ts'
 import { auditContextOf, requireUser } from '#app/modules/identity/auth.server.ts'
 import { reauthenticationFrom } from '#app/modules/identity/reauthentication.server.ts'
 import { ChangeEmailSchema } from '#app/modules/identity/schema.ts'
@@ -31,17 +32,23 @@ export async function action(args: Route.ActionArgs) {
     return data({ result: submission.reply({ hideFields: SECRET_FIELDS }) }, { status: 400 })
   }
   const { newEmail } = submission.value
-  const outcome = await changeEmail(runtime.db, {
+  const outcome = await requestEmailChange(runtime.db, {
     userId: user.id,
     currentEmail: user.email,
     reauth: reauthenticationFrom(runtime, submission.value),
     newEmail,
+    siteOrigin: siteOrigin(runtime.config),
     audit: auditContextOf(args, user),
   })
   if (!outcome.ok) {
     return refusedForm({ result: submission.reply({ fieldErrors: { [outcome.field]: [outcome.message] }, hideFields: SECRET_FIELDS }) }, outcome.retryAfterSeconds)
   }
-  return redirectWithToast(runtime, href('/settings/security'), `Your email address is now ${newEmail}.`)
+  return redirectWithToast(
+    runtime,
+    href('/settings/security'),
+    `We sent a link to ${newEmail}. Your sign-in address changes when you open it (within 24 hours).`,
+    { kind: 'info' },
+  )
 }
 
 export default function ChangeEmail({ loaderData, actionData }: Route.ComponentProps) {
@@ -61,8 +68,8 @@ export default function ChangeEmail({ loaderData, actionData }: Route.ComponentP
       <div className="space-y-2">
         <h1 className="text-3xl font-bold tracking-tight">Change your email address</h1>
         <p className="text-stone-700">
-          You sign in with <strong className="break-words">{loaderData.email}</strong>. After the change you sign in with the new address; we
-          send a notice to this one, in case it was not you.
+          You sign in with <strong className="break-words">{loaderData.email}</strong>. We send a link to the new address; your address
+          changes when you open it, and we tell this one, in case it was not you.
         </p>
       </div>
       <div className="space-y-5 rounded-lg border border-stone-200 bg-white p-5 shadow-sm sm:p-6">

@@ -13,6 +13,7 @@ import * as m0011 from './0011_sign_in_challenges.ts'
 import * as m0012 from './0012_audit_keyed_chain.ts'
 import * as m0013 from './0013_outbox_sealed_body.ts'
 import * as m0014 from './0014_session_lifetimes.ts'
+import * as m0015 from './0015_email_changes.ts'
 
 /**
  * Every migration, in order. A static list (not a folder scan) so the server
@@ -34,4 +35,5 @@ export const migrations: Record<string, Migration> = {
   '0012_audit_keyed_chain': m0012,
   '0013_outbox_sealed_body': m0013,
   '0014_session_lifetimes': m0014,
+  '0015_email_changes': m0015,
 }

@@ -168,6 +168,12 @@ const MATRIX: Record<string, Entry> = {
     get: signedIn(),
     post: [{ form: {}, expect: signedIn(400) }],
   },
+  // Without a token the page says the link no longer works; a POST without one is a 400.
+  'routes/settings.security.email_.confirm': {
+    url: '/settings/security/email/confirm',
+    get: signedIn(),
+    post: [{ form: {}, expect: signedIn(400) }],
+  },
   'routes/settings.security.two-step': {
     url: '/settings/security/two-step',
     get: signedIn(),

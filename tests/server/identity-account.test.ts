@@ -4,7 +4,7 @@ import { verifyAuditChain } from '#app/modules/audit/audit.server.ts'
 import { generateTotpCode } from '#app/modules/identity/totp.server.ts'
 import { BrowserSession, DEMO_PASSWORD, htmlToText, type Page } from '#tests/setup/browser-session.ts'
 import { auditRowsSince, openServerDatabase, rowsLeaking } from '#tests/setup/server-database.ts'
-import { startTestSmtpServer, type TestSmtpServer } from '#tests/setup/smtp-server.ts'
+import { extractLink, startTestSmtpServer, type TestSmtpServer } from '#tests/setup/smtp-server.ts'
 import { startTestServer, type TestServer } from '#tests/setup/test-server.ts'
 
 // A member's own account under /settings/security (devices, password, email,
@@ -200,7 +200,7 @@ describe('changing the password', () => {
 })
 
 describe('changing the email address', () => {
-  it('asks for the current password, refuses a taken address, and tells the old address', async () => {
+  it('asks for the current password, refuses a taken address, confirms through a link to the new one, and tells the old address', async () => {
     const browser = await signedIn('director@example.org')
     expect((await browser.get(EMAIL)).text).toContain('You sign in with director@example.org')
     const wrong = await browser.post(EMAIL, { newEmail: 'dana@example.net', currentPassword: 'not-the-current-one' })
@@ -212,11 +212,25 @@ describe('changing the email address', () => {
     expect(taken.errors).toContain('Another account already uses that email address.')
 
     const since = smtp.messages.length
-    const changed = await browser.post(EMAIL, { newEmail: 'dana@example.net', currentPassword: DEMO_PASSWORD })
-    await expectToast(browser, changed, OVERVIEW, 'Your email address is now dana@example.net.')
+    const asked = await browser.post(EMAIL, { newEmail: 'dana@example.net', currentPassword: DEMO_PASSWORD })
+    await expectToast(browser, asked, OVERVIEW, 'We sent a link to dana@example.net. Your sign-in address changes when you open it (within 24 hours).')
+    // Finding 15: nothing changes until the new address confirms; the old one is told at once.
+    expect((await browser.get(OVERVIEW)).text).toContain('You sign in with director@example.org')
+    expect((await smtp.waitForMail('director@example.org', { since })).text).toContain('dana@example.net')
+    const link = new URL(extractLink((await smtp.waitForMail('dana@example.net', { since })).text, '/settings/security/email/confirm'))
+    const confirmPath = `${link.pathname}${link.search}`
+    // Someone else signed in cannot use the link.
+    const other = await signedIn('admin@example.org')
+    expect((await other.get(confirmPath)).text).toContain('This link no longer works')
+    expect((await other.post(confirmPath, { token: link.searchParams.get('token') ?? '' })).status).toBe(400)
+
+    const page = await browser.get(confirmPath)
+    expect(page.text).toContain('From now on you will sign in with dana@example.net')
+    const confirmed = await browser.post(confirmPath, { token: link.searchParams.get('token') ?? '' })
+    await expectToast(browser, confirmed, OVERVIEW, 'Your email address is now dana@example.net.')
     expect((await browser.get(OVERVIEW)).text).toContain('You sign in with dana@example.net')
-    const notice = await smtp.waitForMail('director@example.org', { since })
-    expect(notice.text).toContain('dana@example.net')
+    // The link works once.
+    expect((await browser.post(confirmPath, { token: link.searchParams.get('token') ?? '' })).status).toBe(400)
 
     expect((await newBrowser().login('director@example.org')).errors).toEqual([GENERIC_ERROR])
     await signedIn('dana@example.net')

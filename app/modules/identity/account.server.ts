@@ -5,7 +5,7 @@ import { emailIs, endOutstandingResets } from './queries.server.ts'
 import { confirmIdentity, type Reauthentication } from './reauthentication.server.ts'
 import { hashPassword, passwordProblem } from './passwords.server.ts'
 import { createRecoveryCodes } from './recovery-codes.server.ts'
-import { deleteSession, deleteUserSessions } from './sessions.server.ts'
+import { deleteSession, deleteUserSessions, hashToken, newToken } from './sessions.server.ts'
 import { confirmTotpEnrolment, removeTotp, startTotpEnrolment, TotpAlreadyEnrolledError, type TotpEnrolment } from './totp.server.ts'
 
 /**
@@ -68,35 +68,88 @@ export async function setPassword(trx: Db, userId: string, hash: string): Promis
   await trx.updateTable('users').set({ must_reset_password: false, updated_at: new Date() }).where('id', '=', userId).execute()
 }
 
-export async function changeEmail(db: Db, input: {
+export const EMAIL_CHANGE_TTL_MS = 24 * 60 * 60 * 1000
+
+/**
+ * Asks to move the sign-in address (finding 15): after the password (and a
+ * code, when two-step sign-in is on), a one-time link goes to the new address,
+ * and the old one is told. Nothing changes until the link is opened.
+ */
+export async function requestEmailChange(db: Db, input: {
   userId: string
   currentEmail: string
   reauth: Reauthentication
   newEmail: string
+  siteOrigin: string
   audit: AuditContext
 }): Promise<AccountResult> {
   // Moving the address would let a thief take over resets: a current code too, when two-step sign-in is on.
   const identity = await confirmIdentity(db, { ...input.reauth, userId: input.userId, audit: input.audit, purpose: 'change email', needsCode: true })
   if (!identity.ok) return identity
-  const taken = await db
-    .selectFrom('users')
-    .select('id')
-    .where(emailIs('users', input.newEmail))
-    .where('id', '!=', input.userId)
-    .executeTakeFirst()
-  if (taken) return { ok: false, field: 'newEmail', message: 'Another account already uses that email address.' }
+  if (input.newEmail.trim().toLowerCase() === input.currentEmail.toLowerCase()) {
+    return { ok: false, field: 'newEmail', message: 'That is already your address.' }
+  }
+  if (await addressTaken(db, input.newEmail, input.userId)) return { ok: false, field: 'newEmail', message: 'Another account already uses that email address.' }
+  const token = newToken()
+  const link = `${input.siteOrigin}/settings/security/email/confirm?${new URLSearchParams({ token })}`
   await db.transaction().execute(async (trx) => {
-    await trx.updateTable('users').set({ email: input.newEmail, updated_at: new Date() }).where('id', '=', input.userId).execute()
+    // A newer request replaces an older one still waiting.
+    await trx.updateTable('email_changes').set({ used_at: new Date() }).where('user_id', '=', input.userId).where('used_at', 'is', null).execute()
+    await trx
+      .insertInto('email_changes')
+      .values({ user_id: input.userId, new_email: input.newEmail, token_hash: hashToken(token), expires_at: new Date(Date.now() + EMAIL_CHANGE_TTL_MS) })
+      .execute()
+    await recordAudit(trx, input.audit, { action: 'auth.email.change_requested', entity: ['user', input.userId], details: { from: input.currentEmail, to: input.newEmail } })
+    await enqueueMail(trx, {
+      to: input.newEmail,
+      purpose: 'email_change',
+      subject: 'Confirm your new sign-in address',
+      text: `Hello,\n\nTo sign in to the band website with this address from now on, open this link within 24 hours while signed in:\n\n${link}\n\nIf you did not ask for this, ignore this email: nothing changes.\n`,
+      secrets: { values: [token], sealWith: input.reauth.appSecret },
+    })
+    // To the old address: that is where the real owner reads mail.
+    await notifyAccountChange(trx, input.currentEmail, `someone asked to change the sign-in email address to ${input.newEmail}; it changes only when that address confirms`)
+  })
+  return { ok: true }
+}
+
+/** The waiting change a confirmation link names, if it is this member's and still usable. */
+export async function findEmailChange(db: Db, userId: string, token: string) {
+  return db
+    .selectFrom('email_changes')
+    .select(['id', 'new_email'])
+    .where('token_hash', '=', hashToken(token))
+    .where('user_id', '=', userId)
+    .where('used_at', 'is', null)
+    .where('expires_at', '>', new Date())
+    .executeTakeFirst()
+}
+
+/** Opens the link: the address changes, once. */
+export async function confirmEmailChange(db: Db, input: { userId: string; currentEmail: string; token: string; audit: AuditContext }): Promise<AccountResult & { newEmail?: string }> {
+  const change = await findEmailChange(db, input.userId, input.token)
+  if (!change) return { ok: false, field: 'token', message: 'This link has expired or was already used. Ask for a new one on the email page.' }
+  if (await addressTaken(db, change.new_email, input.userId)) return { ok: false, field: 'token', message: 'Another account now uses that email address.' }
+  const claimed = await db.transaction().execute(async (trx) => {
+    const used = await trx.updateTable('email_changes').set({ used_at: new Date() }).where('id', '=', change.id).where('used_at', 'is', null).executeTakeFirst()
+    if (used.numUpdatedRows === 0n) return false
+    await trx.updateTable('users').set({ email: change.new_email, updated_at: new Date() }).where('id', '=', input.userId).execute()
+    await endOutstandingResets(trx, input.userId)
     await recordAudit(trx, input.audit, {
       action: 'auth.email.changed',
       entity: ['user', input.userId],
       before: { email: input.currentEmail },
-      after: { email: input.newEmail },
+      after: { email: change.new_email },
     })
-    // To the old address: that is where the real owner reads mail.
-    await notifyAccountChange(trx, input.currentEmail, `the sign-in email address was changed to ${input.newEmail}`)
+    await notifyAccountChange(trx, input.currentEmail, `the sign-in email address was changed to ${change.new_email}`)
+    return true
   })
-  return { ok: true }
+  return claimed ? { ok: true, newEmail: change.new_email } : { ok: false, field: 'token', message: 'This link was already used.' }
+}
+
+async function addressTaken(db: Db, address: string, exceptUserId: string): Promise<boolean> {
+  const taken = await db.selectFrom('users').select('id').where(emailIs('users', address)).where('id', '!=', exceptUserId).executeTakeFirst()
+  return Boolean(taken)
 }
 
 export async function revokeOwnSession(db: Db, input: { userId: string; sessionId: string; audit: AuditContext }): Promise<boolean> {
