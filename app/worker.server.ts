@@ -1,5 +1,6 @@
 import { ensureAuditPartitions } from '#app/modules/audit/audit.server.ts'
-import { operatorTerminal, SEND_MAIL_JOB, sendMailJob } from '#app/modules/email/outbox.server.ts'
+import { canDeliverLinks, operatorTerminal, SEND_MAIL_JOB, sendMailJob } from '#app/modules/email/outbox.server.ts'
+import { PASSWORD_RESET_JOB, passwordResetJob } from '#app/modules/identity/password-reset.server.ts'
 import { getBandProfile } from '#app/modules/settings/band-profile.server.ts'
 import { type JobHandler, pruneJobs, type Schedule, startWorker, type Worker } from '#app/platform/jobs.server.ts'
 import type { Runtime } from '#app/platform/runtime.server.ts'
@@ -19,6 +20,7 @@ const KEEP_DONE_JOBS_MS = 14 * 24 * 60 * 60 * 1000
 export function jobHandlers(runtime: Runtime): Record<string, JobHandler> {
   return {
     [SEND_MAIL_JOB]: sendMailJob({ ...runtime, showOperator: operatorTerminal(runtime) }),
+    [PASSWORD_RESET_JOB]: passwordResetJob({ ...runtime, canDeliverLinks: canDeliverLinks(runtime) }),
     // The next months' audit partitions must exist before their first row arrives.
     [AUDIT_PARTITIONS_JOB]: async () => {
       const { skipped } = await ensureAuditPartitions(runtime.db)

@@ -7,7 +7,6 @@ import { auditContextFor, requireAnonymous } from '#app/modules/identity/auth.se
 import { requestPasswordReset, siteOrigin } from '#app/modules/identity/password-reset.server.ts'
 import { EmailSchema } from '#app/modules/identity/schema.ts'
 import { throttledResponse, tooManyAttempts } from '#app/modules/identity/throttled-response.ts'
-import { canDeliverLinks } from '#app/modules/email/outbox.server.ts'
 import { runtimeContext } from '#app/platform/context.ts'
 import type { Route } from './+types/_public.forgot-password'
 
@@ -30,8 +29,6 @@ export async function action(args: Route.ActionArgs) {
   const outcome = await requestPasswordReset(runtime.db, runtime.rateLimits, {
     email: submission.value.email,
     siteOrigin: siteOrigin(runtime.config),
-    sealWith: runtime.sessionSecret,
-    canDeliverLinks: canDeliverLinks(runtime),
     audit: auditContextFor(args, { id: null, name: 'Anonymous visitor' }),
   })
   if (outcome.kind === 'throttled') {

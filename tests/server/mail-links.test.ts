@@ -27,6 +27,13 @@ describe('without SMTP, away from the operator’s terminal', () => {
     const page = await new BrowserSession(server.url).post('/forgot-password', { email: 'director@example.org' })
     expect(page.status).toBe(200)
     expect(page.text).toContain('If that address belongs to an account')
+    // The worker does the work: wait until it has, by its audit row.
+    await expect
+      .poll(async () => {
+        const rows = await server.runtime.db.selectFrom('audit_log').select('changes').where('action', '=', 'auth.password_reset.requested').execute()
+        return rows.some((row) => JSON.stringify(row.changes).includes('admin:reset') && JSON.stringify(row.changes).includes('director@example.org'))
+      }, { timeout: 10_000 })
+      .toBe(true)
     expect((await resetsOf('director@example.org')).length).toBe(before)
     const outbox = await server.runtime.db.selectFrom('email_outbox').select(['text_body', 'sealed_body']).where('to_address', '=', 'director@example.org').execute()
     expect(outbox.filter((row) => row.text_body.includes('/reset-password?token='))).toEqual([])
@@ -56,3 +63,17 @@ describe('without SMTP, away from the operator’s terminal', () => {
     }
   })
 })
+
+describe('forgot password, known address or not (finding 15)', () => {
+  it('does the same work in the request, one job, and leaves the lookup to the worker', async () => {
+    const jobsFor = (email: string) =>
+      server.runtime.db.selectFrom('jobs').select(['name', 'payload']).where('name', '=', 'identity.password_reset').execute()
+        .then((rows) => rows.filter((row) => JSON.stringify(row.payload).includes(email)))
+    for (const email of ['librarian@example.org', 'nobody-at-all@example.net']) {
+      const page = await new BrowserSession(server.url).post('/forgot-password', { email })
+      expect(page.status).toBe(200)
+      expect(await jobsFor(email)).toHaveLength(1)
+    }
+  })
+})
+

@@ -1,5 +1,7 @@
 import { recordAudit, type AuditContext } from '#app/modules/audit/audit.server.ts'
+import { z } from 'zod'
 import { enqueueMail } from '#app/modules/email/outbox.server.ts'
+import { enqueueJob, type JobHandler } from '#app/platform/jobs.server.ts'
 import type { Config } from '#app/platform/config.server.ts'
 import type { RateLimits } from '#app/platform/rate-limit.server.ts'
 import type { Db } from '#db/types.ts'
@@ -18,52 +20,80 @@ export const RESET_LINK_TTL_MS = 60 * 60 * 1000
 
 export type ResetRequestOutcome = { kind: 'sent' } | { kind: 'throttled'; retryAfterSeconds: number }
 
+/** The worker's job that looks the address up and sends the link. */
+export const PASSWORD_RESET_JOB = 'identity.password_reset'
+
+const ResetRequestPayload = z.object({
+  email: z.string().max(254),
+  siteOrigin: z.string().max(2048),
+  ip: z.string().nullable(),
+  userAgent: z.string().nullable(),
+  requestId: z.string().nullable(),
+})
+
+/**
+ * "Forgot your password?": throttled, then handed to the worker. The request
+ * does the same work (one job row) whether or not the address has an account,
+ * so neither its answer nor its timing tells (finding 15, ASVS 6.3.8).
+ */
 export async function requestPasswordReset(
   db: Db,
   rateLimits: RateLimits,
-  input: {
-    email: string
-    siteOrigin: string
-    audit: AuditContext
-    /** The app's secret: seals the mail's copy of the link. */
-    sealWith: string
-    /**
-     * False where no mail can carry the link (no SMTP, and nobody at the
-     * server's own terminal): then no link is made at all; the operator starts
-     * a reset with `admin:reset` instead (finding 1).
-     */
-    canDeliverLinks: boolean
-  },
+  input: { email: string; siteOrigin: string; audit: AuditContext },
 ): Promise<ResetRequestOutcome> {
   // Every request counts, found or not: the limit is on asking, not on failing.
   const attempt = await takeAttempt(rateLimits, 'forgot-password', { ip: input.audit.ip ?? 'unknown', account: input.email })
   if (!attempt.allowed) return { kind: 'throttled', retryAfterSeconds: attempt.retryAfterSeconds }
-
-  const user = await findUserByEmail(db, input.email)
-  if (user && !input.canDeliverLinks) {
-    await recordAudit(db, input.audit, {
-      action: 'auth.password_reset.requested',
-      entity: ['user', user.id],
-      details: { email: input.email, found: true, delivered: false, reason: 'no mail server: ask an admin to run admin:reset' },
-    })
-    return { kind: 'sent' }
-  }
-  if (!user || user.status === 'disabled') {
-    await recordAudit(db, input.audit, { action: 'auth.password_reset.requested', entity: ['user', null], details: { email: input.email, found: false } })
-    return { kind: 'sent' }
-  }
-  await db.transaction().execute(async (trx) => {
-    const { token, link } = await issueResetLink(trx, user.id, input.siteOrigin)
-    await recordAudit(trx, input.audit, { action: 'auth.password_reset.requested', entity: ['user', user.id], details: { email: input.email, found: true } })
-    await enqueueMail(trx, {
-      to: user.email,
-      purpose: 'password_reset',
-      subject: 'Choose a new password',
-      text: `Hello ${user.display_name},\n\nSomeone (we hope you) asked to reset the password of your band account. Choose a new one here within the next hour:\n\n${link}\n\nThe link works once. If you did not ask for this, ignore this email: your password stays as it is.\n`,
-      secrets: { values: [token], sealWith: input.sealWith },
-    })
+  await enqueueJob(db, {
+    name: PASSWORD_RESET_JOB,
+    payload: { email: input.email, siteOrigin: input.siteOrigin, ip: input.audit.ip, userAgent: input.audit.userAgent, requestId: input.audit.requestId },
+    maxAttempts: 3,
   })
   return { kind: 'sent' }
+}
+
+/**
+ * The job: a link for a known, enabled account, mailed with the token sealed;
+ * an audit row either way. Where no mail can carry the link (no SMTP, nobody
+ * at the server's own terminal) no link is made at all: the operator starts a
+ * reset with `admin:reset` instead (finding 1).
+ */
+export function passwordResetJob(deps: { db: Db; sessionSecret: string; auditKey: string; canDeliverLinks: boolean }): JobHandler {
+  return async (payload) => {
+    const request = ResetRequestPayload.parse(payload)
+    const audit: AuditContext = {
+      actor: { id: null, name: 'Anonymous visitor' },
+      ip: request.ip,
+      userAgent: request.userAgent,
+      requestId: request.requestId,
+      chainKey: deps.auditKey,
+    }
+    const { db } = deps
+    const user = await findUserByEmail(db, request.email)
+    if (!user || user.status === 'disabled') {
+      await recordAudit(db, audit, { action: 'auth.password_reset.requested', entity: ['user', null], details: { email: request.email, found: false } })
+      return
+    }
+    if (!deps.canDeliverLinks) {
+      await recordAudit(db, audit, {
+        action: 'auth.password_reset.requested',
+        entity: ['user', user.id],
+        details: { email: request.email, found: true, delivered: false, reason: 'no mail server: ask an admin to run admin:reset' },
+      })
+      return
+    }
+    await db.transaction().execute(async (trx) => {
+      const { token, link } = await issueResetLink(trx, user.id, request.siteOrigin)
+      await recordAudit(trx, audit, { action: 'auth.password_reset.requested', entity: ['user', user.id], details: { email: request.email, found: true } })
+      await enqueueMail(trx, {
+        to: user.email,
+        purpose: 'password_reset',
+        subject: 'Choose a new password',
+        text: `Hello ${user.display_name},\n\nSomeone (we hope you) asked to reset the password of your band account. Choose a new one here within the next hour:\n\n${link}\n\nThe link works once. If you did not ask for this, ignore this email: your password stays as it is.\n`,
+        secrets: { values: [token], sealWith: deps.sessionSecret },
+      })
+    })
+  }
 }
 
 async function issueResetLink(trx: Db, userId: string, siteOrigin: string): Promise<{ token: string; link: string }> {
