@@ -2,9 +2,9 @@ import type { ReactNode } from 'react'
 import { data, Links, Meta, Outlet, Scripts, ScrollRestoration, useRouteLoaderData } from 'react-router'
 import type { Route } from './+types/root'
 import stylesheet from './app.css?url'
-import { describeError, GeneralErrorBoundary } from './components/error-boundary.tsx'
+import { describeError } from './components/error-boundary.tsx'
 import { useNonce } from './components/nonce.tsx'
-import { SiteFrame } from './components/area-layout.tsx'
+import { AreaErrorBoundary } from './components/area-layout.tsx'
 import { ToastMessage } from './components/toast.tsx'
 import { getCurrentUser, loadCurrentUser } from './modules/identity/auth.server.ts'
 import { getSiteFrame } from './modules/site/site-frame.server.ts'
@@ -72,10 +72,7 @@ export default function App() {
 }
 
 export function ErrorBoundary() {
-  // Without the root data (the database may be what failed) the frame falls back to a plain name.
-  return (
-    <SiteFrame>
-      <GeneralErrorBoundary />
-    </SiteFrame>
-  )
+  // An area's middleware refusal lands here, carrying its area and the frame's
+  // data; without either (the database may be what failed) the frame falls back to a plain name.
+  return <AreaErrorBoundary />
 }

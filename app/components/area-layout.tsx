@@ -1,10 +1,19 @@
 import type { ReactNode } from 'react'
-import { NavLink, Outlet, useRouteLoaderData } from 'react-router'
+import { isRouteErrorResponse, NavLink, Outlet, useRouteError, useRouteLoaderData } from 'react-router'
 import type { loader as rootLoader } from '#app/root.tsx'
+import { AREA_TITLES, type AreaLink, type AreaName, areaLinks, isAreaName } from './areas.ts'
 import { GeneralErrorBoundary } from './error-boundary.tsx'
-import { SiteFooter, SiteHeader } from './site-chrome.tsx'
+import { type FrameUser, SiteFooter, SiteHeader } from './site-chrome.tsx'
 
-export type AreaLink = { to: string; label: string; end?: boolean }
+export type { AreaLink }
+
+/** What the frame shows: the root loader's data, or what a refusal carried when no loader ran. */
+type FrameData = {
+  band: { name: string; contactEmail: string | null }
+  navigation: { slug: string; title: string }[]
+  user: FrameUser | null
+  demo?: { password: string } | null
+}
 
 /**
  * The frame of every page: the site header (with the areas the user may
@@ -12,8 +21,8 @@ export type AreaLink = { to: string; label: string; end?: boolean }
  * footer. The public site, the portal, the library, admin and settings all
  * render through it, so they look like one site.
  */
-export function SiteFrame({ area, links, children }: { area?: string; links?: AreaLink[]; children?: ReactNode }) {
-  const data = useRouteLoaderData<typeof rootLoader>('root')
+export function SiteFrame({ area, links, frame, children }: { area?: string; links?: AreaLink[]; frame?: FrameData; children?: ReactNode }) {
+  const data: FrameData | undefined = useRouteLoaderData<typeof rootLoader>('root') ?? frame
   const bandName = data?.band.name ?? 'Community Band'
   return (
     <>
@@ -54,10 +63,25 @@ export function SiteFrame({ area, links, children }: { area?: string; links?: Ar
   )
 }
 
-/** An area's layout and its error page share the frame: a 403 or 404 under /admin looks like admin. */
-export function AreaErrorBoundary({ area, links }: { area: string; links: AreaLink[] }) {
+/**
+ * An area's layout and its error page share the frame: a 403 or 404 under
+ * /admin looks like admin. When the area's middleware refused the request,
+ * no loader ran; the refusal carries the frame's data (area-access.server.ts).
+ */
+export function AreaErrorBoundary({ area }: { area?: AreaName }) {
+  const error = useRouteError()
+  const carried = isRouteErrorResponse(error) ? (error.data as { reason?: unknown; area?: unknown; frame?: FrameData } | null) : null
+  // Refused the whole area: its own links would only lead to the same refusal.
+  const refusedArea = carried?.reason === 'forbidden' && carried.frame !== undefined
+  const rootData = useRouteLoaderData<typeof rootLoader>('root')
+  const shownArea = area ?? (isAreaName(carried?.area) ? carried.area : undefined)
+  const frame = rootData ?? carried?.frame
   return (
-    <SiteFrame area={area} links={links}>
+    <SiteFrame
+      area={shownArea ? AREA_TITLES[shownArea] : undefined}
+      links={shownArea && !refusedArea ? areaLinks(shownArea, frame?.user?.grants) : undefined}
+      frame={carried?.frame}
+    >
       <GeneralErrorBoundary />
     </SiteFrame>
   )

@@ -1,17 +1,16 @@
-import { href } from 'react-router'
+import { AREA_TITLES, areaLinks } from '#app/components/areas.ts'
 import { AreaErrorBoundary, SiteFrame } from '#app/components/area-layout.tsx'
+import { requireArea } from '#app/modules/identity/area-access.server.ts'
 import { requirePermission } from '#app/modules/identity/auth.server.ts'
 import type { Route } from './+types/library'
 
 // The whole catalogue is for those who may see all of it; members get their parts in the portal.
-export const middleware: Route.MiddlewareFunction[] = [(args) => void requirePermission(args, 'music.view.all')]
-
-const links = [{ to: href('/library'), label: 'Catalogue', end: true }]
+export const middleware: Route.MiddlewareFunction[] = [requireArea('library', (args) => void requirePermission(args, 'music.view.all'))]
 
 export default function LibraryLayout() {
-  return <SiteFrame area="Music library" links={links} />
+  return <SiteFrame area={AREA_TITLES.library} links={areaLinks('library', null)} />
 }
 
 export function ErrorBoundary() {
-  return <AreaErrorBoundary area="Music library" links={links} />
+  return <AreaErrorBoundary area="library" />
 }

@@ -1,17 +1,15 @@
-import { href } from 'react-router'
+import { AREA_TITLES, areaLinks } from '#app/components/areas.ts'
 import { AreaErrorBoundary, SiteFrame } from '#app/components/area-layout.tsx'
-import { requireUserMiddleware } from '#app/modules/identity/auth.server.ts'
+import { requireArea } from '#app/modules/identity/area-access.server.ts'
 import type { Route } from './+types/portal'
 
 // Every page under /portal is for signed-in members only.
-export const middleware: Route.MiddlewareFunction[] = [requireUserMiddleware]
-
-const links = [{ to: href('/portal'), label: 'Overview', end: true }]
+export const middleware: Route.MiddlewareFunction[] = [requireArea('portal')]
 
 export default function PortalLayout() {
-  return <SiteFrame area="Members’ portal" links={links} />
+  return <SiteFrame area={AREA_TITLES.portal} links={areaLinks('portal', null)} />
 }
 
 export function ErrorBoundary() {
-  return <AreaErrorBoundary area="Members’ portal" links={links} />
+  return <AreaErrorBoundary area="portal" />
 }

@@ -1,17 +1,15 @@
-import { href } from 'react-router'
+import { AREA_TITLES, areaLinks } from '#app/components/areas.ts'
 import { AreaErrorBoundary, SiteFrame } from '#app/components/area-layout.tsx'
-import { requireUserMiddleware } from '#app/modules/identity/auth.server.ts'
+import { requireArea } from '#app/modules/identity/area-access.server.ts'
 import type { Route } from './+types/settings'
 
 // Every page under /settings is about the signed-in member's own account.
-export const middleware: Route.MiddlewareFunction[] = [requireUserMiddleware]
-
-const links = [{ to: href('/settings/security'), label: 'Sign-in and security' }]
+export const middleware: Route.MiddlewareFunction[] = [requireArea('settings')]
 
 export default function SettingsLayout() {
-  return <SiteFrame area="Settings" links={links} />
+  return <SiteFrame area={AREA_TITLES.settings} links={areaLinks('settings', null)} />
 }
 
 export function ErrorBoundary() {
-  return <AreaErrorBoundary area="Settings" links={links} />
+  return <AreaErrorBoundary area="settings" />
 }

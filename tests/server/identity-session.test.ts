@@ -236,6 +236,25 @@ describe('who may open what', () => {
 })
 
 // On both databases: the test server hands over its own PGlite handle.
+describe('error pages inside the frame', () => {
+  it('draws a refused area’s 403 and an area’s 404 with the band, the user and their areas', async () => {
+    const musician = await signedIn('musician@example.org')
+    for (const [path, status, words] of [
+      ['/admin/outbox', 403, 'Not allowed'],
+      ['/library', 403, 'Not allowed'],
+      ['/portal/no-such-page', 404, 'Page not found'],
+      ['/settings/no-such-page', 404, 'Page not found'],
+    ] as const) {
+      const page = await musician.get(path)
+      expect(page.status, path).toBe(status)
+      expect(page.html, path).toContain('Riverside Community Band')
+      expect(page.html, path).toMatch(/Signed in as <strong[^>]*>Max Musician<\/strong>/)
+      expect(page.html, path).toContain('aria-label="Your areas"')
+      expect(page.text, path).toContain(words)
+    }
+  })
+})
+
 describe('session lifetimes', () => {
   it('are shorter for admin roles: 12 hours idle and 7 days in all, against 14 days and 90 for members', async () => {
     await signedIn('admin@example.org')

@@ -56,11 +56,6 @@ function carriesSecrets(pathname: string): boolean {
   return /^\/(login|invite|reset-password|forgot-password|settings)(\/|\.data|$)/.test(pathname)
 }
 
-/** Layout middleware of the signed-in areas (portal, library, admin, settings). */
-export const requireUserMiddleware: MiddlewareFunction<Response> = (args) => {
-  requireUser(args)
-}
-
 async function lookUpUser(runtime: Runtime, request: Request): Promise<CurrentUser | null> {
   const token: unknown = await sessionCookie(runtime).parse(request.headers.get('cookie'))
   if (typeof token !== 'string') return null
