@@ -3,7 +3,6 @@ import { systemContext, verifyAuditChain } from '#app/modules/audit/audit.server
 import { createFirstAdmin } from '#app/modules/identity/first-admin.server.ts'
 import { createResetLinkForOperator } from '#app/modules/identity/password-reset.server.ts'
 import { type Config, loadConfig } from '#app/platform/config.server.ts'
-import { createLogger } from '#app/platform/logger.server.ts'
 import { createRuntime, type Runtime } from '#app/platform/runtime.server.ts'
 import { migrateDown, migrateToLatest, migrationStatus } from '#db/migrate.server.ts'
 import { isDatabaseEmpty, seedDemoBand } from '#db/seed/seed.server.ts'
@@ -96,7 +95,7 @@ export class CommandError extends Error {
  * wrong, closed when the command ends.
  */
 async function withRuntime<T>(config: Config, options: { migrate?: boolean }, work: (runtime: Runtime) => Promise<T>): Promise<T> {
-  const runtime = await createRuntime(config, 'command', { ...options, logger: createLogger({ logLevel: config.logLevel === 'silent' ? 'silent' : 'warn' }) })
+  const runtime = await createRuntime({ ...config, logLevel: config.logLevel === 'silent' ? 'silent' : 'warn' }, 'command', options)
   try {
     return await work(runtime)
   } finally {

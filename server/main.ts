@@ -7,7 +7,6 @@ import { isDatabaseEmpty, seedDemoBand } from '#db/seed/seed.server.ts'
 import { accountsWithPassword } from '#app/modules/identity/queries.server.ts'
 import { ensureAuditPartitions } from '#app/modules/audit/audit.server.ts'
 import { loadConfig } from '#app/platform/config.server.ts'
-import { createLogger } from '#app/platform/logger.server.ts'
 import { createRuntime, type Runtime, StartupError } from '#app/platform/runtime.server.ts'
 import { startBackgroundWorker } from '#app/worker.server.ts'
 import { createApp } from './app.ts'
@@ -36,7 +35,6 @@ export type RunningServer = {
  */
 export async function startServer(options: StartOptions = {}): Promise<RunningServer> {
   const config = loadConfig(options.env)
-  const logger = createLogger(config)
   const server = createServer((_req, res) => {
     res.writeHead(503, { 'Content-Type': 'text/plain; charset=utf-8', 'Retry-After': '5' }).end('The band site is starting. Try again in a moment.\n')
   })
@@ -49,7 +47,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   let runtime: Runtime
   let runtimeInProgress: Runtime | undefined
   try {
-    runtime = runtimeInProgress = await createRuntime(listening, 'web', { logger })
+    runtime = runtimeInProgress = await createRuntime(listening, 'web')
     await addDemoBandToNewEmbeddedDatabase(runtime)
     await refuseReachableDemoPasswords(runtime)
     await ensureAuditPartitions(runtime.db)
@@ -58,6 +56,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     await new Promise<void>((resolve) => server.close(() => resolve()))
     throw error
   }
+  const { logger } = runtime
   const worker = config.runWorkerInWeb ? await startBackgroundWorker(runtime) : undefined
 
   // Production imports the route build once; dev asks Vite each time for fresh code.

@@ -8,6 +8,7 @@ import { requestPasswordReset, siteOrigin } from '#app/modules/identity/password
 import { EmailSchema } from '#app/modules/identity/schema.ts'
 import { throttledResponse, tooManyAttempts } from '#app/modules/identity/throttled-response.ts'
 import { runtimeContext } from '#app/platform/context.ts'
+import { redirectWithToast } from '#app/platform/toast.server.ts'
 import type { Route } from './+types/_public.forgot-password'
 
 export const meta: Route.MetaFunction = () => [{ title: 'Forgot your password?' }]
@@ -23,9 +24,11 @@ export async function action(args: Route.ActionArgs) {
   const runtime = args.context.get(runtimeContext)
   const form = await args.request.formData()
   const submission = parseWithZod(form, { schema: EmailSchema })
-  // A bot filled the hidden field: answer as usual, send nothing.
-  if (isHoneypotFilled(form)) return { result: submission.reply({ resetForm: true }), sent: true }
-  if (submission.status !== 'success') return data({ result: submission.reply(), sent: false }, { status: 400 })
+  // The same words whether or not the address has an account (and for a bot
+  // that filled the hidden field, which gets nothing sent).
+  const sent = () => redirectWithToast(runtime, href('/login'), SENT_MESSAGE, { kind: 'info' })
+  if (isHoneypotFilled(form)) return sent()
+  if (submission.status !== 'success') return data({ result: submission.reply() }, { status: 400 })
   const outcome = await requestPasswordReset(runtime.db, runtime.rateLimits, {
     email: submission.value.email,
     siteOrigin: siteOrigin(runtime.config),
@@ -33,12 +36,14 @@ export async function action(args: Route.ActionArgs) {
   })
   if (outcome.kind === 'throttled') {
     return throttledResponse(
-      { result: submission.reply({ formErrors: [tooManyAttempts(outcome.retryAfterSeconds)] }), sent: false },
+      { result: submission.reply({ formErrors: [tooManyAttempts(outcome.retryAfterSeconds)] }) },
       outcome.retryAfterSeconds,
     )
   }
-  return { result: submission.reply({ resetForm: true }), sent: true }
+  return sent()
 }
+
+const SENT_MESSAGE = 'If that address belongs to an account, we have sent it a link to choose a new password. The link works for one hour.'
 
 export default function ForgotPassword({ actionData }: Route.ComponentProps) {
   const [form, fields] = useForm({
@@ -52,14 +57,7 @@ export default function ForgotPassword({ actionData }: Route.ComponentProps) {
       <h1 id="forgot" className="text-3xl font-bold">
         Forgot your password?
       </h1>
-      {actionData?.sent ? (
-        // The same words whether or not the address has an account.
-        <FormAlert tone="success">
-          If that address belongs to an account, we have sent it a link to choose a new password. The link works for one hour.
-        </FormAlert>
-      ) : (
-        <p>Enter the email address you sign in with. We will send you a link to choose a new password.</p>
-      )}
+      <p>Enter the email address you sign in with. We will send you a link to choose a new password.</p>
       {form.errors?.length ? <FormAlert>{form.errors.join(' ')}</FormAlert> : null}
       <Form method="post" {...getFormProps(form)} className="space-y-4">
         <HoneypotField />

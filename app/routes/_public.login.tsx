@@ -25,7 +25,7 @@ export async function loader(args: Route.LoaderArgs) {
   const { searchParams } = new URL(args.request.url)
   const redirectTo = safeRedirectPath(searchParams.get('redirectTo'))
   requireAnonymous(args, redirectTo)
-  return { redirectTo, passwordWasReset: searchParams.get('reset') === 'done' }
+  return { redirectTo }
 }
 
 export async function action(args: Route.ActionArgs) {
@@ -106,9 +106,6 @@ export default function Login({ loaderData, actionData }: Route.ComponentProps) 
       <h1 id="sign-in" className="text-3xl font-bold">
         Sign in
       </h1>
-      {loaderData.passwordWasReset && !form.errors?.length ? (
-        <FormAlert tone="success">Your password is changed and you were signed out everywhere. Sign in with the new password.</FormAlert>
-      ) : null}
       {form.errors?.length ? <FormAlert>{form.errors.join(' ')}</FormAlert> : null}
       <Form method="post" {...getFormProps(form)} className="space-y-4">
         <input type="hidden" name="redirectTo" value={loaderData.redirectTo} />

@@ -1,11 +1,12 @@
 import { parseWithZod } from '@conform-to/zod/v4'
-import { data, Form, href, Link, redirect } from 'react-router'
+import { data, Form, href, Link } from 'react-router'
 import { FormAlert, NewPasswordFields, SubmitButton } from '#app/components/forms.tsx'
 import { auditContextFor } from '#app/modules/identity/auth.server.ts'
 import { findUsableReset, resetPassword } from '#app/modules/identity/password-reset.server.ts'
 import { ResetPasswordSchema } from '#app/modules/identity/schema.ts'
 import { clearSessionCookie } from '#app/modules/identity/sign-in.server.ts'
 import { throttledResponse, tooManyAttempts } from '#app/modules/identity/throttled-response.ts'
+import { redirectWithToast } from '#app/platform/toast.server.ts'
 import { runtimeContext } from '#app/platform/context.ts'
 import type { Route } from './+types/_public.reset-password'
 
@@ -43,7 +44,9 @@ export async function action(args: Route.ActionArgs) {
     return data({ result: submission.reply({ fieldErrors: { newPassword: [outcome.message] }, hideFields: ['newPassword', 'confirmPassword'] }) }, { status: 400 })
   }
   // Every session of the account has ended, this browser's included.
-  throw redirect(`${href('/login')}?reset=done`, { headers: { 'Set-Cookie': await clearSessionCookie(runtime) } })
+  throw await redirectWithToast(runtime, href('/login'), 'Your password is changed and you were signed out everywhere. Sign in with the new password.', {
+    headers: { 'Set-Cookie': await clearSessionCookie(runtime) },
+  })
 }
 
 export default function ResetPassword({ loaderData, actionData }: Route.ComponentProps) {
