@@ -1,4 +1,5 @@
 import type { InputHTMLAttributes, ReactNode } from 'react'
+import { href, Link } from 'react-router'
 import { PASSWORD_MIN_LENGTH } from '#app/modules/identity/password-limits.ts'
 
 /**
@@ -102,6 +103,25 @@ export function NewPasswordFields({
         errors={errors.confirmPassword}
         inputProps={{ id: `${idPrefix}-confirm`, name: 'confirmPassword', type: 'password', autoComplete: 'new-password', required: true }}
       />
+    </>
+  )
+}
+
+/** Recovery codes, shown once after they are made, with the way on once they are saved. */
+export function RecoveryCodeList({ codes, children }: { codes: string[]; children: ReactNode }) {
+  return (
+    <>
+      {children}
+      <ul aria-label="Recovery codes" className="grid grid-cols-2 gap-2 font-mono text-sm sm:grid-cols-3 sm:text-lg *:rounded *:bg-stone-100 *:px-1 *:py-2 *:text-center *:whitespace-nowrap">
+        {codes.map((code) => (
+          <li key={code}>{code}</li>
+        ))}
+      </ul>
+      <p>
+        <Link to={href('/settings/security')} className="inline-flex rounded bg-brand-800 px-4 py-2 font-semibold text-white hover:bg-brand-900">
+          I have saved my codes
+        </Link>
+      </p>
     </>
   )
 }

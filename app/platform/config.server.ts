@@ -2,6 +2,7 @@ import { hkdfSync, randomBytes } from 'node:crypto'
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { z } from 'zod'
+import type { StorageConfig } from './storage.server.ts'
 
 /**
  * Every setting the platform reads from the environment, in one place.
@@ -133,17 +134,7 @@ export type Config = {
   redisKeyPrefix: string
   dataDir: string
   sessionSecret: string | undefined
-  storage:
-    | { kind: 'local'; directory: string }
-    | {
-        kind: 's3'
-        bucket: string
-        region: string
-        endpoint: string | undefined
-        accessKeyId: string
-        secretAccessKey: string
-        forcePathStyle: boolean
-      }
+  storage: StorageConfig
   smtpUrl: string | undefined
   mailFrom: string
   logLevel: Environment['LOG_LEVEL']

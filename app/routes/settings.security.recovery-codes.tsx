@@ -1,7 +1,7 @@
 import { getFormProps, getInputProps, useForm } from '@conform-to/react'
 import { getZodConstraint, parseWithZod } from '@conform-to/zod/v4'
 import { data, Form, href, Link, useNavigation } from 'react-router'
-import { Field, FormAlert, SubmitButton } from '#app/components/forms.tsx'
+import { Field, FormAlert, RecoveryCodeList, SubmitButton } from '#app/components/forms.tsx'
 import { replaceRecoveryCodes } from '#app/modules/identity/account.server.ts'
 import { auditContextOf, requireUser } from '#app/modules/identity/auth.server.ts'
 import { countUnusedRecoveryCodes } from '#app/modules/identity/recovery-codes.server.ts'
@@ -67,20 +67,12 @@ export default function NewRecoveryCodes({ loaderData, actionData }: Route.Compo
           <h2 id="codes-heading" className="text-xl font-semibold">
             Your recovery codes
           </h2>
-          <p>
-            Each works once, instead of a code from the app. Print them or write them down, and keep them away from your phone: you will not
-            see them again.
-          </p>
-          <ul aria-label="Recovery codes" className="grid grid-cols-2 gap-2 font-mono text-sm sm:grid-cols-3 sm:text-lg *:rounded *:bg-stone-100 *:px-1 *:py-2 *:text-center *:whitespace-nowrap">
-            {actionData.recoveryCodes.map((code) => (
-              <li key={code}>{code}</li>
-            ))}
-          </ul>
-          <p>
-            <Link to={href('/settings/security')} className="inline-flex rounded bg-brand-800 px-4 py-2 font-semibold text-white hover:bg-brand-900">
-              I have saved my codes
-            </Link>
-          </p>
+          <RecoveryCodeList codes={actionData.recoveryCodes}>
+            <p>
+              Each works once, instead of a code from the app. Print them or write them down, and keep them away from your phone: you will not
+              see them again.
+            </p>
+          </RecoveryCodeList>
         </section>
       </div>
     )

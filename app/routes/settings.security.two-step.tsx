@@ -1,7 +1,7 @@
 import { getFormProps, getInputProps, type SubmissionResult, useForm } from '@conform-to/react'
 import { getZodConstraint, parseWithZod } from '@conform-to/zod/v4'
 import { data, Form, href, Link, useNavigation } from 'react-router'
-import { Field, FormAlert, SubmitButton } from '#app/components/forms.tsx'
+import { Field, FormAlert, RecoveryCodeList, SubmitButton } from '#app/components/forms.tsx'
 import { beginMfaEnrolment, finishMfaEnrolment, removeMfa } from '#app/modules/identity/account.server.ts'
 import { auditContextOf, requireUser } from '#app/modules/identity/auth.server.ts'
 import { countUnusedRecoveryCodes } from '#app/modules/identity/recovery-codes.server.ts'
@@ -282,20 +282,12 @@ function RecoveryCodes({ codes }: { codes: string[] }) {
       <h2 id="codes-heading" className="text-xl font-semibold">
         Your recovery codes
       </h2>
-      <p>
-        If you lose your phone, sign in with one of these instead of a code from the app. Print them or write them down, and keep them
-        away from your phone.
-      </p>
-      <ul aria-label="Recovery codes" className="grid grid-cols-2 gap-2 font-mono text-sm sm:grid-cols-3 sm:text-lg *:rounded *:bg-stone-100 *:px-1 *:py-2 *:text-center *:whitespace-nowrap">
-        {codes.map((code) => (
-          <li key={code}>{code}</li>
-        ))}
-      </ul>
-      <p>
-        <Link to={href('/settings/security')} className="inline-flex rounded bg-brand-800 px-4 py-2 font-semibold text-white hover:bg-brand-900">
-          I have saved my codes
-        </Link>
-      </p>
+      <RecoveryCodeList codes={codes}>
+        <p>
+          If you lose your phone, sign in with one of these instead of a code from the app. Print them or write them down, and keep them
+          away from your phone.
+        </p>
+      </RecoveryCodeList>
     </section>
   )
 }
