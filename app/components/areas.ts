@@ -19,7 +19,10 @@ export const AREA_TITLES: Record<AreaName, string> = {
 export function areaLinks(area: AreaName, grants: Grants | null | undefined): AreaLink[] {
   switch (area) {
     case 'portal':
-      return [{ to: href('/portal'), label: 'Overview', end: true }]
+      return [
+        { to: href('/portal'), label: 'Overview', end: true },
+        { to: href('/portal/events'), label: 'Schedule' },
+      ]
     case 'library':
       return [{ to: href('/library'), label: 'Catalogue', end: true }]
     case 'admin':

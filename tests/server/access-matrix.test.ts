@@ -198,6 +198,9 @@ const MATRIX: Record<string, Entry> = {
   'routes/portal': { url: '/portal', get: signedIn() },
   'routes/portal._index': { url: '/portal', get: signedIn() },
   'routes/portal.$': { url: '/portal/no-such-page', get: signedIn(404) },
+  // The schedule is for every member (event.view); an event that does not exist is a 404.
+  'routes/portal.events._index': { url: '/portal/events', get: signedIn() },
+  'routes/portal.events.$eventId': { url: `/portal/events/${randomUUID()}`, get: signedIn(404) },
 
   // Music library.
   'routes/library': { url: '/library', get: only(LIBRARY) },

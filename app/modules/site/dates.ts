@@ -36,3 +36,8 @@ export function isKnownTimeZone(timeZone: string): boolean {
 export function formatTimestamp(date: Date, timeZone: string): string {
   return formatter(timeZone, { dateStyle: 'medium', timeStyle: 'short' }).format(date)
 }
+
+/** "19:30": a time of day in the band's zone. */
+export function formatTimeOfDay(date: Date, timeZone: string): string {
+  return formatter(timeZone, { timeStyle: 'short' }).format(date)
+}

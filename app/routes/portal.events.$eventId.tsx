@@ -1,0 +1,99 @@
+import { href, Link } from 'react-router'
+import { getEvent } from '#app/modules/events/queries.server.ts'
+import { requirePermission } from '#app/modules/identity/auth.server.ts'
+import { getBandProfile } from '#app/modules/settings/band-profile.server.ts'
+import { formatEventDate, formatTimeOfDay } from '#app/modules/site/dates.ts'
+import { runtimeContext } from '#app/platform/context.ts'
+import { notFound } from '#app/platform/errors.ts'
+import type { Route } from './+types/portal.events.$eventId'
+
+export const meta: Route.MetaFunction = ({ loaderData }) => [{ title: loaderData?.event.title ?? 'Event' }]
+
+export async function loader(args: Route.LoaderArgs) {
+  requirePermission(args, 'event.view')
+  const { db } = args.context.get(runtimeContext)
+  const [event, band] = await Promise.all([getEvent(db, args.params.eventId), getBandProfile(db)])
+  if (!event) notFound('There is no such event. It may have been removed.')
+  return { event, timeZone: band.timeZone }
+}
+
+export default function EventPage({ loaderData }: Route.ComponentProps) {
+  const { event, timeZone } = loaderData
+  const startsAt = new Date(event.startsAt)
+  const address = [event.venueAddress, event.venuePostcode, event.venueCity].filter(Boolean).join(', ')
+  const mapQuery = [event.venueName, address].filter(Boolean).join(', ')
+  return (
+    <article className="max-w-3xl space-y-6">
+      <p>
+        <Link to={href('/portal/events')} className="inline-flex items-center gap-1.5 font-medium text-brand-800">
+          <span aria-hidden="true">←</span>
+          <span className="underline">Schedule</span>
+        </Link>
+      </p>
+      <header className="space-y-2">
+        <p className="text-sm font-semibold uppercase tracking-wide text-stone-600">
+          {event.kind}
+          {event.sectionName ? ` · ${event.sectionName}` : ''}
+        </p>
+        <h1 className="text-3xl font-bold tracking-tight">{event.title}</h1>
+        {event.status === 'cancelled' ? (
+          <p role="status" className="rounded border border-red-300 bg-red-50 px-3 py-2 font-semibold text-red-900">
+            This event is cancelled.
+          </p>
+        ) : null}
+      </header>
+
+      <dl className="grid gap-x-6 gap-y-2 rounded-lg border border-stone-200 bg-white p-5 sm:grid-cols-[auto_1fr]">
+        <dt className="font-semibold">When</dt>
+        <dd>
+          <time dateTime={startsAt.toISOString()}>{formatEventDate(startsAt, timeZone)}</time> – {formatTimeOfDay(new Date(event.endsAt), timeZone)}
+        </dd>
+        {event.callTime ? (
+          <>
+            <dt className="font-semibold">Call time</dt>
+            <dd>{formatTimeOfDay(new Date(event.callTime), timeZone)}</dd>
+          </>
+        ) : null}
+        {event.venueName ? (
+          <>
+            <dt className="font-semibold">Where</dt>
+            <dd>
+              {event.venueName}
+              {address ? `, ${address}` : ''}{' '}
+              <a className="text-brand-800 underline" href={`https://www.openstreetmap.org/search?${new URLSearchParams({ query: mapQuery })}`}>
+                Map
+              </a>
+            </dd>
+          </>
+        ) : null}
+        {event.dress ? (
+          <>
+            <dt className="font-semibold">Dress</dt>
+            <dd>{event.dress}</dd>
+          </>
+        ) : null}
+      </dl>
+
+      {event.description ? <p className="whitespace-pre-line">{event.description}</p> : null}
+
+      <section aria-labelledby="set-list" className="space-y-3">
+        <h2 id="set-list" className="text-xl font-semibold">
+          Set list
+        </h2>
+        {event.setList.length === 0 ? (
+          <p className="text-stone-700">No pieces on the set list yet.</p>
+        ) : (
+          <ol className="list-decimal space-y-1 rounded-lg border border-stone-200 bg-white py-4 pl-10 pr-4">
+            {event.setList.map((item) => (
+              <li key={item.position}>
+                <span className="font-medium">{item.title}</span>
+                {item.composer ? <span className="text-stone-700"> — {item.composer}</span> : null}
+                {item.notes ? <span className="block text-sm text-stone-600">{item.notes}</span> : null}
+              </li>
+            ))}
+          </ol>
+        )}
+      </section>
+    </article>
+  )
+}
