@@ -1,5 +1,8 @@
 import type { InputHTMLAttributes, ReactNode } from 'react'
+import { type SubmissionResult, useForm } from '@conform-to/react'
+import { getZodConstraint, parseWithZod } from '@conform-to/zod/v4'
 import { href, Link } from 'react-router'
+import type { z, ZodObject } from 'zod'
 import { PASSWORD_MIN_LENGTH } from '#app/modules/identity/password-limits.ts'
 
 /**
@@ -124,4 +127,26 @@ export function RecoveryCodeList({ codes, children }: { codes: string[]; childre
       </p>
     </>
   )
+}
+
+/**
+ * Conform's `useForm` as every form of ours sets it up: the server's last
+ * answer, the schema's constraints as HTML attributes, checks on blur when
+ * JavaScript is there. A shown error clears while typing, not on blur:
+ * clearing it on blur moves the button out from under the click that caused
+ * the blur, and the click is lost.
+ */
+export function useSchemaForm<Schema extends ZodObject>(
+  id: string,
+  schema: Schema,
+  lastResult: SubmissionResult<string[]> | null | undefined,
+) {
+  return useForm<z.input<Schema>, z.output<Schema>, string[]>({
+    id,
+    lastResult,
+    constraint: getZodConstraint(schema),
+    shouldValidate: 'onBlur',
+    shouldRevalidate: 'onInput',
+    onValidate: ({ formData }) => parseWithZod(formData, { schema }),
+  })
 }

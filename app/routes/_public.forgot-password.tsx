@@ -1,7 +1,7 @@
-import { getFormProps, getInputProps, useForm } from '@conform-to/react'
-import { getZodConstraint, parseWithZod } from '@conform-to/zod/v4'
+import { getFormProps, getInputProps } from '@conform-to/react'
+import { parseWithZod } from '@conform-to/zod/v4'
 import { data, Form, href, Link } from 'react-router'
-import { Field, FormAlert, SubmitButton } from '#app/components/forms.tsx'
+import { Field, FormAlert, SubmitButton, useSchemaForm } from '#app/components/forms.tsx'
 import { HoneypotField, isHoneypotFilled } from '#app/components/honeypot.tsx'
 import { auditContextFor, requireAnonymous } from '#app/modules/identity/auth.server.ts'
 import { requestPasswordReset, siteOrigin } from '#app/modules/identity/password-reset.server.ts'
@@ -46,12 +46,7 @@ export async function action(args: Route.ActionArgs) {
 const SENT_MESSAGE = 'If that address belongs to an account, we have sent it a link to choose a new password. The link works for one hour.'
 
 export default function ForgotPassword({ actionData }: Route.ComponentProps) {
-  const [form, fields] = useForm({
-    lastResult: actionData?.result,
-    constraint: getZodConstraint(EmailSchema),
-    shouldValidate: 'onBlur',
-    onValidate: ({ formData }) => parseWithZod(formData, { schema: EmailSchema }),
-  })
+  const [form, fields] = useSchemaForm('forgot-password-form', EmailSchema, actionData?.result)
   return (
     <section aria-labelledby="forgot" className="mx-auto max-w-md space-y-6">
       <h1 id="forgot" className="text-3xl font-bold">

@@ -1,7 +1,7 @@
-import { getFormProps, getInputProps, useForm } from '@conform-to/react'
-import { getZodConstraint, parseWithZod } from '@conform-to/zod/v4'
+import { getFormProps, getInputProps } from '@conform-to/react'
+import { parseWithZod } from '@conform-to/zod/v4'
 import { data, Form, href, Link, redirect } from 'react-router'
-import { Field, FormAlert, SubmitButton } from '#app/components/forms.tsx'
+import { Field, FormAlert, SubmitButton, useSchemaForm } from '#app/components/forms.tsx'
 import { auditContextFor, getCurrentUser, requireAnonymous, safeRedirectPath } from '#app/modules/identity/auth.server.ts'
 import { loginAuthenticator } from '#app/modules/identity/login.server.ts'
 import { LoginSchema } from '#app/modules/identity/schema.ts'
@@ -95,12 +95,7 @@ export async function action(args: Route.ActionArgs) {
 }
 
 export default function Login({ loaderData, actionData }: Route.ComponentProps) {
-  const [form, fields] = useForm({
-    lastResult: actionData?.result,
-    constraint: getZodConstraint(LoginSchema),
-    shouldValidate: 'onBlur',
-    onValidate: ({ formData }) => parseWithZod(formData, { schema: LoginSchema }),
-  })
+  const [form, fields] = useSchemaForm('sign-in-form', LoginSchema, actionData?.result)
   return (
     <section aria-labelledby="sign-in" className="mx-auto max-w-md space-y-6">
       <h1 id="sign-in" className="text-3xl font-bold">

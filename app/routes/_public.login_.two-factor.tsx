@@ -1,7 +1,7 @@
-import { getFormProps, getInputProps, useForm } from '@conform-to/react'
+import { getFormProps, getInputProps } from '@conform-to/react'
 import { parseWithZod } from '@conform-to/zod/v4'
 import { data, Form, href, redirect } from 'react-router'
-import { Field, FormAlert, SubmitButton } from '#app/components/forms.tsx'
+import { Field, FormAlert, SubmitButton, useSchemaForm } from '#app/components/forms.tsx'
 import { auditContextFor, safeRedirectPath } from '#app/modules/identity/auth.server.ts'
 import { TwoFactorSchema } from '#app/modules/identity/schema.ts'
 import { verifySecondFactor } from '#app/modules/identity/two-step.server.ts'
@@ -68,10 +68,7 @@ export async function action(args: Route.ActionArgs) {
 }
 
 export default function TwoFactor({ actionData }: Route.ComponentProps) {
-  const [form, fields] = useForm({
-    lastResult: actionData?.result,
-    onValidate: ({ formData }) => parseWithZod(formData, { schema: TwoFactorSchema }),
-  })
+  const [form, fields] = useSchemaForm('two-factor-form', TwoFactorSchema, actionData?.result)
   return (
     <section aria-labelledby="two-factor" className="mx-auto max-w-md space-y-6">
       <h1 id="two-factor" className="text-3xl font-bold">

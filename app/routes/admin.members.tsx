@@ -1,7 +1,7 @@
-import { getFormProps, getInputProps, type SubmissionResult, useForm } from '@conform-to/react'
-import { getZodConstraint, parseWithZod } from '@conform-to/zod/v4'
+import { getFormProps, getInputProps, type SubmissionResult } from '@conform-to/react'
+import { parseWithZod } from '@conform-to/zod/v4'
 import { data, Form, href, useLocation, useNavigation } from 'react-router'
-import { Field, FormAlert, SubmitButton } from '#app/components/forms.tsx'
+import { Field, FormAlert, SubmitButton, useSchemaForm } from '#app/components/forms.tsx'
 import {
   changeRole,
   forcePasswordReset,
@@ -219,16 +219,7 @@ function InviteForm({
   sections: { id: string; name: string }[]
   busy: boolean
 }) {
-  const [form, fields] = useForm({
-    id: 'invite',
-    lastResult,
-    constraint: getZodConstraint(InviteMemberSchema),
-    shouldValidate: 'onBlur',
-    // A shown error clears while typing, not on blur: clearing it on blur moves
-    // the button out from under the click that caused the blur, and the click is lost.
-    shouldRevalidate: 'onInput',
-    onValidate: ({ formData }) => parseWithZod(formData, { schema: InviteMemberSchema }),
-  })
+  const [form, fields] = useSchemaForm('invite', InviteMemberSchema, lastResult)
   return (
     <>
       {form.errors?.length ? <FormAlert>{form.errors.join(' ')}</FormAlert> : null}

@@ -1,7 +1,7 @@
-import { getFormProps, getInputProps, useForm } from '@conform-to/react'
-import { getZodConstraint, parseWithZod } from '@conform-to/zod/v4'
+import { getFormProps, getInputProps } from '@conform-to/react'
+import { parseWithZod } from '@conform-to/zod/v4'
 import { data, Form, href, useNavigation } from 'react-router'
-import { Field, FormAlert, SubmitButton } from '#app/components/forms.tsx'
+import { Field, FormAlert, SubmitButton, useSchemaForm } from '#app/components/forms.tsx'
 import { requestEmailChange } from '#app/modules/identity/account.server.ts'
 import { siteOrigin } from '#app/modules/identity/password-reset.server.ts'
 import { auditContextOf, requireUser } from '#app/modules/identity/auth.server.ts'
@@ -53,16 +53,7 @@ export async function action(args: Route.ActionArgs) {
 
 export default function ChangeEmail({ loaderData, actionData }: Route.ComponentProps) {
   const busy = useNavigation().state === 'submitting'
-  const [form, fields] = useForm({
-    id: 'change-email',
-    lastResult: actionData?.result,
-    constraint: getZodConstraint(ChangeEmailSchema),
-    shouldValidate: 'onBlur',
-    // A shown error clears while typing, not on blur: clearing it on blur moves
-    // the button out from under the click that caused the blur, and the click is lost.
-    shouldRevalidate: 'onInput',
-    onValidate: ({ formData }) => parseWithZod(formData, { schema: ChangeEmailSchema }),
-  })
+  const [form, fields] = useSchemaForm('change-email', ChangeEmailSchema, actionData?.result)
   return (
     <div className="space-y-6">
       <div className="space-y-2">

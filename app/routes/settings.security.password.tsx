@@ -1,7 +1,7 @@
-import { getFormProps, getInputProps, useForm } from '@conform-to/react'
-import { getZodConstraint, parseWithZod } from '@conform-to/zod/v4'
+import { getFormProps, getInputProps } from '@conform-to/react'
+import { parseWithZod } from '@conform-to/zod/v4'
 import { data, Form, href, useNavigation } from 'react-router'
-import { Field, FormAlert, NewPasswordFields, SubmitButton } from '#app/components/forms.tsx'
+import { Field, FormAlert, NewPasswordFields, SubmitButton, useSchemaForm } from '#app/components/forms.tsx'
 import { changePassword } from '#app/modules/identity/account.server.ts'
 import { auditContextOf, requireUser } from '#app/modules/identity/auth.server.ts'
 import { ChangePasswordSchema } from '#app/modules/identity/schema.ts'
@@ -47,16 +47,7 @@ export async function action(args: Route.ActionArgs) {
 
 export default function ChangePassword({ actionData }: Route.ComponentProps) {
   const busy = useNavigation().state === 'submitting'
-  const [form, fields] = useForm({
-    id: 'change-password',
-    lastResult: actionData?.result,
-    constraint: getZodConstraint(ChangePasswordSchema),
-    shouldValidate: 'onBlur',
-    // A shown error clears while typing, not on blur: clearing it on blur moves
-    // the button out from under the click that caused the blur, and the click is lost.
-    shouldRevalidate: 'onInput',
-    onValidate: ({ formData }) => parseWithZod(formData, { schema: ChangePasswordSchema }),
-  })
+  const [form, fields] = useSchemaForm('change-password', ChangePasswordSchema, actionData?.result)
   return (
     <div className="space-y-6">
       <div className="space-y-2">

@@ -1,7 +1,7 @@
-import { getFormProps, getInputProps, useForm } from '@conform-to/react'
-import { getZodConstraint, parseWithZod } from '@conform-to/zod/v4'
+import { getFormProps, getInputProps } from '@conform-to/react'
+import { parseWithZod } from '@conform-to/zod/v4'
 import { data, Form, href, Link, useNavigation } from 'react-router'
-import { Field, FormAlert, RecoveryCodeList, SubmitButton } from '#app/components/forms.tsx'
+import { Field, FormAlert, RecoveryCodeList, SubmitButton, useSchemaForm } from '#app/components/forms.tsx'
 import { replaceRecoveryCodes } from '#app/modules/identity/account.server.ts'
 import { auditContextOf, requireUser } from '#app/modules/identity/auth.server.ts'
 import { countUnusedRecoveryCodes } from '#app/modules/identity/recovery-codes.server.ts'
@@ -47,16 +47,7 @@ export async function action(args: Route.ActionArgs) {
 
 export default function NewRecoveryCodes({ loaderData, actionData }: Route.ComponentProps) {
   const busy = useNavigation().state === 'submitting'
-  const [form, fields] = useForm({
-    id: 'new-recovery-codes',
-    lastResult: actionData?.result,
-    constraint: getZodConstraint(NewRecoveryCodesSchema),
-    shouldValidate: 'onBlur',
-    // A shown error clears while typing, not on blur: clearing it on blur moves
-    // the button out from under the click that caused the blur, and the click is lost.
-    shouldRevalidate: 'onInput',
-    onValidate: ({ formData }) => parseWithZod(formData, { schema: NewRecoveryCodesSchema }),
-  })
+  const [form, fields] = useSchemaForm('new-recovery-codes', NewRecoveryCodesSchema, actionData?.result)
 
   if (actionData?.recoveryCodes) {
     return (

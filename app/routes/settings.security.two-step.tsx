@@ -1,7 +1,7 @@
-import { getFormProps, getInputProps, type SubmissionResult, useForm } from '@conform-to/react'
-import { getZodConstraint, parseWithZod } from '@conform-to/zod/v4'
+import { getFormProps, getInputProps, type SubmissionResult } from '@conform-to/react'
+import { parseWithZod } from '@conform-to/zod/v4'
 import { data, Form, href, Link, useNavigation } from 'react-router'
-import { Field, FormAlert, RecoveryCodeList, SubmitButton } from '#app/components/forms.tsx'
+import { Field, FormAlert, RecoveryCodeList, SubmitButton, useSchemaForm } from '#app/components/forms.tsx'
 import { beginMfaEnrolment, finishMfaEnrolment, removeMfa } from '#app/modules/identity/account.server.ts'
 import { auditContextOf, requireUser } from '#app/modules/identity/auth.server.ts'
 import { countUnusedRecoveryCodes } from '#app/modules/identity/recovery-codes.server.ts'
@@ -147,16 +147,7 @@ const card = 'space-y-4 rounded-lg border border-stone-200 bg-white p-5 shadow-s
 
 function StartForm({ lastResult }: FormProps) {
   const busy = useNavigation().state === 'submitting'
-  const [form, fields] = useForm({
-    id: 'start-two-step',
-    lastResult,
-    constraint: getZodConstraint(StartTwoStepSchema),
-    shouldValidate: 'onBlur',
-    // A shown error clears while typing, not on blur: clearing it on blur moves
-    // the button out from under the click that caused the blur, and the click is lost.
-    shouldRevalidate: 'onInput',
-    onValidate: ({ formData }) => parseWithZod(formData, { schema: StartTwoStepSchema }),
-  })
+  const [form, fields] = useSchemaForm('start-two-step', StartTwoStepSchema, lastResult)
   return (
     <section aria-labelledby="start-heading" className={card}>
       <h2 id="start-heading" className="text-xl font-semibold">
@@ -210,14 +201,7 @@ function ScanStep({ enrolment }: { enrolment: { manualKey: string; qrSvg: string
 
 function ConfirmForm({ lastResult }: FormProps) {
   const busy = useNavigation().state === 'submitting'
-  const [form, fields] = useForm({
-    id: 'confirm-two-step',
-    lastResult,
-    constraint: getZodConstraint(ConfirmTwoStepSchema),
-    shouldValidate: 'onBlur',
-    shouldRevalidate: 'onInput',
-    onValidate: ({ formData }) => parseWithZod(formData, { schema: ConfirmTwoStepSchema }),
-  })
+  const [form, fields] = useSchemaForm('confirm-two-step', ConfirmTwoStepSchema, lastResult)
   return (
     <section aria-labelledby="confirm-heading" className={card}>
       <h2 id="confirm-heading" className="text-xl font-semibold">
@@ -240,14 +224,7 @@ function ConfirmForm({ lastResult }: FormProps) {
 
 function TurnOffForm({ lastResult }: FormProps) {
   const busy = useNavigation().state === 'submitting'
-  const [form, fields] = useForm({
-    id: 'turn-off-two-step',
-    lastResult,
-    constraint: getZodConstraint(TurnOffTwoStepSchema),
-    shouldValidate: 'onBlur',
-    shouldRevalidate: 'onInput',
-    onValidate: ({ formData }) => parseWithZod(formData, { schema: TurnOffTwoStepSchema }),
-  })
+  const [form, fields] = useSchemaForm('turn-off-two-step', TurnOffTwoStepSchema, lastResult)
   return (
     <section aria-labelledby="turn-off-heading" className={card}>
       <h2 id="turn-off-heading" className="text-xl font-semibold">
