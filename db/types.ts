@@ -58,6 +58,30 @@ export type MembersTable = {
   created_at: CreatedAt
   updated_at: UpdatedAt
   deleted_at: NullableTimestamp
+  preferred_name: string | null
+  pronouns: string | null
+  kind: ColumnType<MemberKind, MemberKind | undefined, MemberKind>
+  /** A guest or substitute engaged for one event… */
+  engaged_event_id: string | null
+  /** …or until this date (a season). */
+  engaged_until: ColumnType<string | null, string | null | undefined, string | null>
+  /** AES-256-GCM with MEMBER_DATA_KEY; never sent to a page unopened. */
+  emergency_contacts_sealed: string | null
+  directory_listed: Generated<boolean>
+  directory_show_email: Generated<boolean>
+  directory_show_phone: Generated<boolean>
+}
+
+export type MemberKind = 'member' | 'guest' | 'substitute'
+
+export type MemberStatusChangesTable = {
+  id: Generated<string>
+  member_id: string
+  status: MemberStatus
+  effective_on: ColumnType<string, string, string>
+  note: string | null
+  changed_by: string | null
+  created_at: CreatedAt
 }
 
 export type MemberInstrumentsTable = {
@@ -119,6 +143,7 @@ export type VenuesTable = {
   created_at: CreatedAt
   updated_at: UpdatedAt
   deleted_at: NullableTimestamp
+  map_url: string | null
 }
 
 export type EventKind = 'rehearsal' | 'sectional' | 'concert' | 'other'
@@ -141,6 +166,78 @@ export type EventsTable = {
   created_at: CreatedAt
   updated_at: UpdatedAt
   deleted_at: NullableTimestamp
+  rsvp_deadline: NullableTimestamp
+  cancel_reason: string | null
+  series_id: string | null
+  /** The series date (band's zone) this event stands for. */
+  series_date: ColumnType<string | null, string | null | undefined, string | null>
+  /** Changed by hand: editing the series leaves it alone. */
+  series_detached: Generated<boolean>
+}
+
+/** Wall-clock times in the band's zone; dates as 'YYYY-MM-DD'. */
+export type EventSeriesTable = {
+  id: Generated<string>
+  kind: EventKind
+  title: string
+  /** 0 = Sunday … 6 = Saturday. */
+  weekday: number
+  start_time: string
+  end_time: string
+  call_minutes_before: number | null
+  starts_on: ColumnType<string, string, string>
+  ends_on: ColumnType<string, string, string>
+  venue_id: string | null
+  section_id: string | null
+  dress: string | null
+  description: string | null
+  created_at: CreatedAt
+  updated_at: UpdatedAt
+  deleted_at: NullableTimestamp
+}
+
+export type EventSeriesExceptionsTable = {
+  series_id: string
+  on_date: ColumnType<string, string, string>
+  reason: string | null
+}
+
+export type RsvpAnswer = 'going' | 'not_going' | 'maybe'
+
+export type RsvpsTable = {
+  event_id: string
+  member_id: string
+  answer: RsvpAnswer
+  note: string | null
+  answered_at: ColumnType<Date, Date | string | undefined, Date | string>
+  answered_via: ColumnType<'portal' | 'link' | 'director', 'portal' | 'link' | 'director' | undefined, 'portal' | 'link' | 'director'>
+}
+
+export type AbsencesTable = {
+  id: Generated<string>
+  member_id: string
+  starts_on: ColumnType<string, string, string>
+  ends_on: ColumnType<string, string, string>
+  reason: string | null
+  created_at: CreatedAt
+}
+
+export type AttendanceStatus = 'present' | 'late' | 'excused' | 'absent'
+
+export type AttendanceTable = {
+  event_id: string
+  member_id: string
+  status: AttendanceStatus
+  marked_by: string | null
+  marked_at: ColumnType<Date, Date | string | undefined, Date | string>
+}
+
+export type CalendarFeedsTable = {
+  member_id: string
+  token_hash: string
+  token_sealed: string
+  created_at: CreatedAt
+  last_fetched_at: NullableTimestamp
 }
 
 export type SetListItemsTable = {
@@ -392,6 +489,13 @@ export type Database = {
   jobs: JobsTable
   sign_in_challenges: SignInChallengesTable
   email_changes: EmailChangesTable
+  member_status_changes: MemberStatusChangesTable
+  event_series: EventSeriesTable
+  event_series_exceptions: EventSeriesExceptionsTable
+  rsvps: RsvpsTable
+  absences: AbsencesTable
+  attendance: AttendanceTable
+  calendar_feeds: CalendarFeedsTable
 }
 
 export type Section = Selectable<SectionsTable>

@@ -17,6 +17,7 @@ export const PERMISSIONS = [
   'event.view',
   'event.create',
   'event.edit',
+  'setlist.edit',
   'rsvp.respond',
   'availability.edit.own',
   'profile.edit.own',
