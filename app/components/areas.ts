@@ -22,6 +22,8 @@ export function areaLinks(area: AreaName, grants: Grants | null | undefined): Ar
       return [
         { to: href('/portal'), label: 'Overview', end: true },
         { to: href('/portal/events'), label: 'Schedule' },
+        { to: href('/portal/directory'), label: 'Directory' },
+        { to: href('/portal/profile'), label: 'My profile' },
       ]
     case 'library':
       return [{ to: href('/library'), label: 'Catalogue', end: true }]

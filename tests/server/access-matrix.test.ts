@@ -201,6 +201,15 @@ const MATRIX: Record<string, Entry> = {
   // The schedule is for every member (event.view); an event that does not exist is a 404.
   'routes/portal.events._index': { url: '/portal/events', get: signedIn() },
   'routes/portal.events.$eventId': { url: `/portal/events/${randomUUID()}`, get: signedIn(404) },
+  // The directory (directory.view) and one's own profile (profile.edit.own) are for every
+  // member. An empty profile form is valid (every field may be blank) and would save, so
+  // the probe sends a bad e-mail: 400 for members, and for the admins (no member record).
+  'routes/portal.directory': { url: '/portal/directory', get: signedIn() },
+  'routes/portal.profile': {
+    url: '/portal/profile',
+    get: signedIn(),
+    post: [{ form: { email: 'not-an-address' }, expect: signedIn(400) }],
+  },
 
   // Music library.
   'routes/library': { url: '/library', get: only(LIBRARY) },
