@@ -30,14 +30,12 @@ export function DirectoryCard({ entry }: { entry: DirectoryEntry }) {
           ) : null}
         </ul>
       ) : null}
-      {entry.emergency ? (
+      {entry.emergency?.ok && entry.emergency.contacts.length === 0 ? (
+        <p className="text-sm text-stone-600">No emergency contacts given.</p>
+      ) : entry.emergency ? (
         <div className="rounded border border-amber-300 bg-amber-50 p-3 text-sm">
           <p className="font-semibold text-amber-950">Emergency contacts</p>
-          {!entry.emergency.ok ? (
-            <p>These could not be read (the site’s key has changed); ask {entry.preferredName ?? entry.name.split(' ')[0]} to enter them again.</p>
-          ) : entry.emergency.contacts.length === 0 ? (
-            <p>None given.</p>
-          ) : (
+          {entry.emergency.ok ? (
             <ul>
               {entry.emergency.contacts.map((contact, index) => (
                 <li key={index}>
@@ -47,6 +45,8 @@ export function DirectoryCard({ entry }: { entry: DirectoryEntry }) {
                 </li>
               ))}
             </ul>
+          ) : (
+            <p>These could not be read (the site’s key has changed); ask {entry.preferredName ?? entry.name.split(' ')[0]} to enter them again.</p>
           )}
         </div>
       ) : null}

@@ -78,6 +78,8 @@ function ProfileForm({ profile, lastResult }: { profile: NonNullable<Route.Compo
     saved[`contact${index + 1}Phone`] = contact.phone
   })
   const [form, fields] = useSchemaForm('profile', ProfileSchema, lastResult, saved)
+  // Without JavaScript the page comes back at its top: say there is something to fix further down.
+  const fieldErrors = Object.entries(lastResult?.error ?? {}).filter(([name, errors]) => name !== '' && errors?.length).length
   type TextField = Exclude<keyof typeof fields, `directory${string}`>
   const text = (name: TextField, type: 'text' | 'email' | 'tel' = 'text') => getInputProps(fields[name], { type })
   return (
@@ -86,6 +88,9 @@ function ProfileForm({ profile, lastResult }: { profile: NonNullable<Route.Compo
       <section aria-labelledby="edit-heading" className="space-y-5 rounded-lg border border-stone-200 bg-white p-5 shadow-sm sm:p-6">
         <h2 id="edit-heading" className="text-xl font-semibold">What you can change</h2>
         {form.errors?.length ? <FormAlert>{form.errors.join(' ')}</FormAlert> : null}
+        {fieldErrors > 0 ? (
+          <FormAlert>Nothing was saved yet: {fieldErrors === 1 ? 'one answer needs' : `${fieldErrors} answers need`} a change, marked below.</FormAlert>
+        ) : null}
         {profile.emergencyContactsUnreadable ? (
           <FormAlert tone="info">Your saved emergency contacts could not be read (the site’s key has changed). Please enter them again.</FormAlert>
         ) : null}
@@ -118,19 +123,21 @@ function ProfileForm({ profile, lastResult }: { profile: NonNullable<Route.Compo
               Up to two people to call if something happens at a rehearsal or concert. They are stored encrypted, and only you and your
               section leader can see them. Clear a contact’s fields to remove it.
             </p>
-            {EMERGENCY_CONTACT_SLOTS.map((slot) => (
-              <fieldset key={slot} className="space-y-3 rounded border border-stone-200 p-4">
-                <legend className="px-1 font-semibold">Emergency contact {slot}</legend>
-                <Field label="Name" errors={fields[`contact${slot}Name`].errors} inputProps={{ ...text(`contact${slot}Name`), autoComplete: 'off' }} />
-                <Field
-                  label="Relationship"
-                  hint="For example partner, parent, friend."
-                  errors={fields[`contact${slot}Relationship`].errors}
-                  inputProps={{ ...text(`contact${slot}Relationship`), autoComplete: 'off' }}
-                />
-                <Field label="Phone" errors={fields[`contact${slot}Phone`].errors} inputProps={{ ...text(`contact${slot}Phone`, 'tel'), autoComplete: 'off' }} />
-              </fieldset>
-            ))}
+            <div className="grid gap-4 md:grid-cols-2">
+              {EMERGENCY_CONTACT_SLOTS.map((slot) => (
+                <fieldset key={slot} className="min-w-0 space-y-3 rounded border border-stone-200 p-4">
+                  <legend className="px-1 font-semibold">Emergency contact {slot}</legend>
+                  <Field label="Name" errors={fields[`contact${slot}Name`].errors} inputProps={{ ...text(`contact${slot}Name`), autoComplete: 'off' }} />
+                  <Field
+                    label="Relationship"
+                    hint="For example partner, parent, friend."
+                    errors={fields[`contact${slot}Relationship`].errors}
+                    inputProps={{ ...text(`contact${slot}Relationship`), autoComplete: 'off' }}
+                  />
+                  <Field label="Phone" errors={fields[`contact${slot}Phone`].errors} inputProps={{ ...text(`contact${slot}Phone`, 'tel'), autoComplete: 'off' }} />
+                </fieldset>
+              ))}
+            </div>
           </fieldset>
 
           <fieldset className="space-y-3">
