@@ -1,6 +1,6 @@
 import { getFormProps, getInputProps, type SubmissionResult } from '@conform-to/react'
 import { parseWithZod } from '@conform-to/zod/v4'
-import { data, Form, href, Link, useNavigation } from 'react-router'
+import { data, Form, href, Link, useLocation, useNavigation } from 'react-router'
 import { Field, FormAlert, SubmitButton, useSchemaForm } from '#app/components/forms.tsx'
 import { auditContextOf, requirePermission } from '#app/modules/identity/auth.server.ts'
 import { getOwnProfile, updateOwnProfile } from '#app/modules/members/profile.server.ts'
@@ -40,6 +40,8 @@ export async function action(args: Route.ActionArgs) {
 
 export default function MyProfile({ loaderData, actionData }: Route.ComponentProps) {
   const { profile, signInEmail } = loaderData
+  // A new form after every answer: the saved values after a save, what was typed after a refusal.
+  const { key: answerKey } = useLocation()
   return (
     <div className="max-w-3xl space-y-8">
       <header className="space-y-2">
@@ -50,7 +52,7 @@ export default function MyProfile({ loaderData, actionData }: Route.ComponentPro
         </p>
       </header>
       {profile ? (
-        <ProfileForm profile={profile} lastResult={actionData?.result} />
+        <ProfileForm key={answerKey} profile={profile} lastResult={actionData?.result} />
       ) : (
         <>
           {actionData ? <FormAlert>{NOT_A_MEMBER}</FormAlert> : null}
