@@ -134,6 +134,8 @@ describe('the member directory', () => {
     expect(hiddenCard).toContain('Not listed in the directory; shown to you as their section leader.')
     expect(hiddenCard).toContain(hiddenClarinet.emergency)
     expect(page.text).toContain('You lead Clarinets')
+    // Emergency data never stays in a browser's or proxy's cache.
+    expect(page.headers.get('cache-control')).toContain('no-store')
   })
 
   it('gives the Clarinets leader nothing more of another section than any member gets', async () => {

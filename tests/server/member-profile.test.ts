@@ -69,6 +69,7 @@ describe('my profile', () => {
     expect(saved.location).toBe('/portal/profile')
     const page = await musician.follow(saved)
     expect(page.toast).toBe('Your profile is saved.')
+    expect(page.headers.get('cache-control')).toContain('no-store')
     for (const value of ['Maxi', 'they/them', 'maxi.plays@example.net', '07700 900123', 'Jordan Quill', 'partner', '07700 900456', 'Robin Quill', '+44 20 7946 0321']) {
       expect(page.html, value).toContain(`value="${value}"`)
     }
