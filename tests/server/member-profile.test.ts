@@ -153,6 +153,26 @@ describe('my profile', () => {
     expect(noPhone.errors).toContain('Add a phone number above to show it in the directory')
   })
 
+  it('says so, instead of failing, when the stored contacts were altered or sealed with a lost key', async () => {
+    await musician.post('/portal/profile', FULL_FORM)
+    const { emergency_contacts_sealed: sealed } = await memberRow(musicianMemberId)
+    const parts = (sealed ?? '').split('.')
+    const altered = [...parts.slice(0, 4), `${parts[4]?.startsWith('A') ? 'B' : 'A'}${parts[4]?.slice(1) ?? ''}`].join('.')
+    await server.runtime.db.updateTable('members').set({ emergency_contacts_sealed: altered }).where('id', '=', musicianMemberId).execute()
+    const page = await musician.get('/portal/profile')
+    expect(page.status).toBe(200)
+    expect(page.text).toContain('Your saved emergency contacts could not be read')
+    expect(page.html).toMatch(/name="contact1Name"(?![^>]*value=)/)
+    const leader = new BrowserSession(server.url)
+    await leader.signIn('leader@example.org')
+    const directory = await leader.get('/portal/directory?q=musician')
+    expect(directory.status).toBe(200)
+    expect(directory.text).toContain('These could not be read')
+    // Entering them again replaces the broken value.
+    expect((await musician.post('/portal/profile', FULL_FORM)).status).toBe(302)
+    expect(openEmergencyContacts((await memberRow(musicianMemberId)).emergency_contacts_sealed, server.runtime.memberDataKeys, musicianMemberId)).toHaveLength(2)
+  })
+
   it('only ever changes the signed-in member: another member’s id in the form is ignored', async () => {
     const other = await server.runtime.db
       .selectFrom('members')
