@@ -147,6 +147,12 @@ describe('my profile', () => {
     expect(refused.html).toContain('value="Only A Name"')
     expect(await memberRow(musicianMemberId)).toEqual(before)
 
+    // Another member's address (members' e-mails are unique, whatever the case).
+    const taken = await musician.post('/portal/profile', { ...FULL_FORM, email: 'LEADER@example.org' })
+    expect(taken.status).toBe(400)
+    expect(taken.errors).toEqual(['Nothing was saved yet: one answer needs a change, marked below.', 'Another member of the band already uses this e-mail address. Enter your own.'])
+    expect(await memberRow(musicianMemberId)).toEqual(before)
+
     // Showing a phone the member has not given is refused at that choice.
     const noPhone = await musician.post('/portal/profile', { ...FULL_FORM, phone: '', directoryShowPhone: 'on' })
     expect(noPhone.status).toBe(400)

@@ -13,7 +13,7 @@ import { type EmergencyContact, tryOpenEmergencyContacts } from './emergency-con
  */
 
 /** Where a page starts: the last entry of the page before, in the list's order. */
-export type DirectoryCursor = { sectionOrder: number; lastName: string; firstName: string; id: string }
+export type DirectoryCursor = { sectionOrder: number; sectionName: string; lastName: string; firstName: string; id: string }
 
 export type DirectoryEntry = {
   id: string
@@ -45,6 +45,8 @@ export async function listDirectory(
 ): Promise<{ sections: DirectorySection[]; next: DirectoryCursor | null }> {
   const led = ledSections(options.grants)
   const sectionOrder = sql<number>`coalesce(sections.sort_order, ${NO_SECTION_ORDER})`
+  // Two sections with the same sort order still keep their members together.
+  const sectionName = sql<string>`coalesce(sections.name, '')`
   let query = db
     .selectFrom('members')
     // The primary instrument gives the section and chair; a member without one is still listed.
@@ -71,6 +73,7 @@ export async function listDirectory(
       'sections.name as sectionName',
       'sections.slug as sectionSlug',
       sectionOrder.as('sectionOrder'),
+      sectionName.as('sectionSortName'),
     ])
     .where('members.deleted_at', 'is', null)
     .where('members.status', '=', 'active')
@@ -94,11 +97,12 @@ export async function listDirectory(
   const { after } = options
   if (after) {
     query = query.where(
-      sql<boolean>`(${sectionOrder}, members.last_name, members.first_name, members.id) > (${after.sectionOrder}, ${after.lastName}, ${after.firstName}, ${after.id}::uuid)`,
+      sql<boolean>`(${sectionOrder}, ${sectionName}, members.last_name, members.first_name, members.id) > (${after.sectionOrder}, ${after.sectionName}, ${after.lastName}, ${after.firstName}, ${after.id}::uuid)`,
     )
   }
   const rows = await query
     .orderBy(sectionOrder)
+    .orderBy(sectionName)
     .orderBy('members.last_name')
     .orderBy('members.first_name')
     .orderBy('members.id')
@@ -134,25 +138,32 @@ export async function listDirectory(
     sections,
     next:
       rows.length > options.limit && lastShown
-        ? { sectionOrder: Number(lastShown.sectionOrder), lastName: lastShown.lastName, firstName: lastShown.firstName, id: lastShown.id }
+        ? {
+            sectionOrder: Number(lastShown.sectionOrder),
+            sectionName: lastShown.sectionSortName,
+            lastName: lastShown.lastName,
+            firstName: lastShown.firstName,
+            id: lastShown.id,
+          }
         : null,
   }
 }
 
 /** The cursor as one query parameter, and back (anything malformed starts at the top). */
 export function encodeCursor(cursor: DirectoryCursor): string {
-  return Buffer.from(JSON.stringify([cursor.sectionOrder, cursor.lastName, cursor.firstName, cursor.id])).toString('base64url')
+  return Buffer.from(JSON.stringify([cursor.sectionOrder, cursor.sectionName, cursor.lastName, cursor.firstName, cursor.id])).toString('base64url')
 }
 
 export function decodeCursor(text: string | null): DirectoryCursor | undefined {
   if (!text) return undefined
   try {
     const value: unknown = JSON.parse(Buffer.from(text, 'base64url').toString('utf8'))
-    if (!Array.isArray(value) || value.length !== 4) return undefined
-    const [sectionOrder, lastName, firstName, id] = value as unknown[]
-    if (typeof sectionOrder !== 'number' || !Number.isInteger(sectionOrder) || typeof lastName !== 'string' || typeof firstName !== 'string') return undefined
+    if (!Array.isArray(value) || value.length !== 5) return undefined
+    const [sectionOrder, sectionName, lastName, firstName, id] = value as unknown[]
+    if (typeof sectionOrder !== 'number' || !Number.isInteger(sectionOrder)) return undefined
+    if (typeof sectionName !== 'string' || typeof lastName !== 'string' || typeof firstName !== 'string') return undefined
     if (typeof id !== 'string' || !/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id)) return undefined
-    return { sectionOrder, lastName, firstName, id }
+    return { sectionOrder, sectionName, lastName, firstName, id }
   } catch {
     return undefined
   }

@@ -69,7 +69,28 @@ describe('listDirectory', () => {
     }
     expect(seen).toEqual(['Cal Abbott', 'Ada Zeller', 'Dee Moss', 'Eli Moss', 'Fox Alder'])
     expect(decodeCursor('bm9uc2Vuc2U')).toBeUndefined()
-    expect(decodeCursor(Buffer.from(JSON.stringify([1, 'a', 'b', "x'; drop table members"])).toString('base64url'))).toBeUndefined()
+    expect(decodeCursor(Buffer.from(JSON.stringify([1, 'Winds', 'a', 'b', "x'; drop table members"])).toString('base64url'))).toBeUndefined()
+  })
+
+  it('keeps each section together when two share a sort order', async () => {
+    const fresh = await createTestDatabase()
+    try {
+      const [one, two] = await Promise.all(
+        ['Strings', 'Keys'].map(async (name) => (await fresh.db.insertInto('sections').values({ name, slug: name.toLowerCase(), sort_order: 5 }).returning('id').executeTakeFirstOrThrow()).id),
+      )
+      for (const [index, sectionId] of [one, two, one, two].entries()) {
+        const instrument = (await fresh.db.insertInto('instruments').values({ name: `Instrument ${index}`, family: 'other', section_id: sectionId ?? null }).returning('id').executeTakeFirstOrThrow()).id
+        const { id } = await fresh.db.insertInto('members').values({ first_name: 'P', last_name: `Person ${index}` }).returning('id').executeTakeFirstOrThrow()
+        await fresh.db.insertInto('member_instruments').values({ member_id: id, instrument_id: instrument, is_primary: true }).execute()
+      }
+      const page = await listDirectory(fresh.db, { grants: musician, keys, limit: 50 })
+      expect(page.sections.map((section) => [section.name, section.entries.map((entry) => entry.name)])).toEqual([
+        ['Keys', ['P Person 1', 'P Person 3']],
+        ['Strings', ['P Person 0', 'P Person 2']],
+      ])
+    } finally {
+      await fresh.drop()
+    }
   })
 
   it('finds by first name, surname, preferred name or full name', async () => {

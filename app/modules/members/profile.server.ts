@@ -1,7 +1,7 @@
 import { type AuditContext, recordAudit } from '#app/modules/audit/audit.server.ts'
 import type { DataKeyRing } from '#app/platform/secret-box.server.ts'
 import type { Database, Db, MemberStatus } from '#db/types.ts'
-import type { Kysely } from 'kysely'
+import { type Kysely, sql } from 'kysely'
 import { type EmergencyContact, sealEmergencyContacts, tryOpenEmergencyContacts } from './emergency-contacts.server.ts'
 import { EMERGENCY_CONTACT_SLOTS, type ProfileInput } from './profile-schema.ts'
 
@@ -106,8 +106,25 @@ export function emergencyContactsOf(input: ProfileInput): EmergencyContact[] {
 export async function updateOwnProfile(
   db: Kysely<Database>,
   input: { memberId: string; profile: ProfileInput; keys: DataKeyRing; audit: AuditContext },
-): Promise<{ ok: true } | { ok: false; message: string }> {
+): Promise<{ ok: true } | { ok: false; field?: 'email'; message: string }> {
   const { memberId, profile, keys } = input
+  try {
+    return await saveOwnProfile(db, memberId, profile, keys, input.audit)
+  } catch (error) {
+    // Two members saving the same address at once: the unique index decides.
+    if (isEmailTaken(error)) return { ok: false, field: 'email', message: EMAIL_TAKEN }
+    throw error
+  }
+}
+
+const EMAIL_TAKEN = 'Another member of the band already uses this e-mail address. Enter your own.'
+
+function isEmailTaken(error: unknown): boolean {
+  const { code, constraint } = (error ?? {}) as { code?: unknown; constraint?: unknown }
+  return code === '23505' && (constraint === undefined || constraint === 'members_email_key')
+}
+
+function saveOwnProfile(db: Kysely<Database>, memberId: string, profile: ProfileInput, keys: DataKeyRing, audit: AuditContext): Promise<{ ok: true } | { ok: false; field?: 'email'; message: string }> {
   return db.transaction().execute(async (trx) => {
     const row = await trx
       .selectFrom('members')
@@ -117,6 +134,16 @@ export async function updateOwnProfile(
       .forUpdate()
       .executeTakeFirst()
     if (!row) return { ok: false, message: 'Your member record is no longer there, so there is nothing to save. Ask an administrator.' }
+    if (profile.email && profile.email.toLowerCase() !== row.email?.toLowerCase()) {
+      const taken = await trx
+        .selectFrom('members')
+        .select('id')
+        .where(sql<string>`lower(email)`, '=', profile.email.toLowerCase())
+        .where('deleted_at', 'is', null)
+        .where('id', '!=', memberId)
+        .executeTakeFirst()
+      if (taken) return { ok: false, field: 'email', message: EMAIL_TAKEN }
+    }
 
     const after = {
       preferred_name: profile.preferredName ?? null,
@@ -142,7 +169,7 @@ export async function updateOwnProfile(
       })
       .where('id', '=', memberId)
       .execute()
-    await recordAudit(trx, input.audit, {
+    await recordAudit(trx, audit, {
       action: 'profile.update',
       entity: ['member', memberId],
       before,

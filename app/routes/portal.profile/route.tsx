@@ -34,7 +34,10 @@ export async function action(args: Route.ActionArgs) {
     keys: runtime.memberDataKeys,
     audit: auditContextOf(args, user),
   })
-  if (!outcome.ok) return data({ result: submission.reply({ formErrors: [outcome.message] }) }, { status: 409 })
+  if (!outcome.ok) {
+    const reply = outcome.field ? submission.reply({ fieldErrors: { [outcome.field]: [outcome.message] } }) : submission.reply({ formErrors: [outcome.message] })
+    return data({ result: reply }, { status: outcome.field ? 400 : 409 })
+  }
   return redirectWithToast(runtime, href('/portal/profile'), 'Your profile is saved.')
 }
 
