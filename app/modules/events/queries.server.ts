@@ -24,6 +24,7 @@ export async function listEvents(
       'events.starts_at as startsAt',
       'events.ends_at as endsAt',
       'events.status',
+      'events.cancel_reason as cancelReason',
       'venues.name as venueName',
     ])
     .where('events.deleted_at', 'is', null)
@@ -60,6 +61,8 @@ export async function getEvent(db: Db, id: string) {
       'events.ends_at as endsAt',
       'events.dress',
       'events.status',
+      'events.cancel_reason as cancelReason',
+      'events.series_id as seriesId',
       'sections.name as sectionName',
       'venues.name as venueName',
       'venues.address as venueAddress',

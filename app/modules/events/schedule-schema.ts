@@ -45,7 +45,7 @@ export type VenueInput = z.output<typeof VenueSchema>
 
 export const DeleteVenueSchema = z.object({
   intent: z.literal('delete'),
-  confirm: z.literal(true, { error: 'Tick the box to confirm' }),
+  confirm: z.boolean({ error: 'Tick the box to confirm' }).refine((ticked) => ticked, 'Tick the box to confirm'),
 })
 
 /** "19:30 on Sunday 29 March 2026 does not exist here: the clocks go forward." */
@@ -110,10 +110,12 @@ export function eventTimes(value: EventFormValue, timeZone: string) {
   }
 }
 
-export const CancelEventSchema = z.discriminatedUnion('intent', [
-  z.object({ intent: z.literal('cancel'), reason: required(200, 'The reason', 'Say why it is cancelled: members will see it') }),
-  z.object({ intent: z.literal('restore') }),
-])
+/** The cancel form; the same page restores a cancelled event (CancelEventSchema takes either). */
+export const CancelReasonSchema = z.object({
+  intent: z.literal('cancel'),
+  reason: required(200, 'The reason', 'Say why it is cancelled: members will see it'),
+})
+export const CancelEventSchema = z.discriminatedUnion('intent', [CancelReasonSchema, z.object({ intent: z.literal('restore') })])
 
 /** The dates a weekly series falls on between two dates, skipping its exceptions. */
 export function seriesDates(rule: { weekday: number; startsOn: string; endsOn: string }, skip: ReadonlySet<string> = new Set()): string[] {
@@ -170,11 +172,12 @@ export function seriesFormSchema(timeZone: string) {
 }
 export type SeriesFormValue = z.output<ReturnType<typeof seriesFormSchema>>
 
+export const AddExceptionSchema = z.object({
+  intent: z.literal('add-exception'),
+  onDate: date('Enter the date to skip'),
+  reason: text(200, 'The reason').optional(),
+})
 export const SeriesExceptionSchema = z.discriminatedUnion('intent', [
-  z.object({
-    intent: z.literal('add-exception'),
-    onDate: date('Enter the date to skip'),
-    reason: text(200, 'The reason').optional(),
-  }),
+  AddExceptionSchema,
   z.object({ intent: z.literal('remove-exception'), onDate: date('Choose a date') }),
 ])

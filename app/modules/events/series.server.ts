@@ -296,7 +296,7 @@ export async function addSeriesException(
   return db.transaction().execute(async (trx) => {
     const series = await lockSeries(trx, id)
     if (!series) return gone
-    const refuse = (message: string) => ({ ok: false, status: 400, fieldErrors: { onDate: [message] } }) as const
+    const refuse = (message: string): ExceptionOutcome => ({ ok: false, status: 400, fieldErrors: { onDate: [message] } })
     if (input.onDate < series.starts_on || input.onDate > series.ends_on || weekdayOf(input.onDate) !== series.weekday) {
       return refuse(`${input.onDate} is not a ${WEEKDAYS[series.weekday]} of this series (${series.starts_on} to ${series.ends_on})`)
     }
