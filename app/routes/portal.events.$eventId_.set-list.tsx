@@ -107,8 +107,8 @@ export default function SetListPage({ loaderData, actionData, params }: Route.Co
                 <div className="flex flex-wrap items-end gap-2">
                   <MoveButton pieceId={item.pieceId} title={item.title} direction="up" q={q} disabled={busy || index === 0} />
                   <MoveButton pieceId={item.pieceId} title={item.title} direction="down" q={q} disabled={busy || index === items.length - 1} />
-                  <Link to={`${page}?${new URLSearchParams({ ...(q ? { q } : {}), remove: item.pieceId })}`} className={secondaryButton}>
-                    Remove<span className="sr-only">: {item.title}</span>
+                  <Link to={`${page}?${new URLSearchParams({ ...(q ? { q } : {}), remove: item.pieceId })}`} className={secondaryButton} aria-label={`Remove: ${item.title}`}>
+                    Remove
                   </Link>
                 </div>
                 <Form method="post" className="flex flex-wrap items-end gap-2">
@@ -117,7 +117,7 @@ export default function SetListPage({ loaderData, actionData, params }: Route.Co
                   <input type="hidden" name="q" value={q} />
                   <div className="min-w-0 flex-1 space-y-1">
                     <label htmlFor={`note-${item.pieceId}`} className="block text-sm font-medium">
-                      Note<span className="sr-only"> for {item.title}</span>
+                      Note<span className="sr-only">: {item.title}</span>
                     </label>
                     <input
                       id={`note-${item.pieceId}`}
@@ -128,8 +128,8 @@ export default function SetListPage({ loaderData, actionData, params }: Route.Co
                       className="block min-h-11 w-full rounded border border-stone-400 bg-white px-3 py-2"
                     />
                   </div>
-                  <button type="submit" className={secondaryButton} disabled={busy}>
-                    Save note<span className="sr-only"> for {item.title}</span>
+                  <button type="submit" className={secondaryButton} disabled={busy} aria-label={`Save note: ${item.title}`}>
+                    Save note
                   </button>
                 </Form>
               </li>
@@ -165,8 +165,8 @@ export default function SetListPage({ loaderData, actionData, params }: Route.Co
                       <input type="hidden" name="intent" value="add" />
                       <input type="hidden" name="pieceId" value={piece.id} />
                       <input type="hidden" name="q" value={q} />
-                      <button type="submit" className={secondaryButton} disabled={busy}>
-                        Add<span className="sr-only">: {piece.title}</span>
+                      <button type="submit" className={secondaryButton} disabled={busy} aria-label={`Add: ${piece.title}`}>
+                        Add
                       </button>
                     </Form>
                   )}
@@ -188,9 +188,8 @@ function MoveButton({ pieceId, title, direction, q, disabled }: { pieceId: strin
       <input type="hidden" name="pieceId" value={pieceId} />
       <input type="hidden" name="direction" value={direction} />
       <input type="hidden" name="q" value={q} />
-      <button type="submit" className={`${secondaryButton} disabled:opacity-50`} disabled={disabled}>
+      <button type="submit" className={`${secondaryButton} disabled:opacity-50`} disabled={disabled} aria-label={`Move ${direction}: ${title}`}>
         <span aria-hidden="true">{direction === 'up' ? '↑' : '↓'}</span>&nbsp;Move {direction}
-        <span className="sr-only">: {title}</span>
       </button>
     </Form>
   )

@@ -138,8 +138,8 @@ export default function SeriesPage({ loaderData, actionData }: Route.ComponentPr
                 <Form method="post">
                   <input type="hidden" name="intent" value="remove-exception" />
                   <input type="hidden" name="onDate" value={exception.onDate} />
-                  <button type="submit" className={secondaryButton}>
-                    Put back on<span className="sr-only">: {describeDate(exception.onDate)}</span>
+                  <button type="submit" className={secondaryButton} aria-label={`Put back on: ${describeDate(exception.onDate)}`}>
+                    Put back on
                   </button>
                 </Form>
               </li>
