@@ -98,7 +98,7 @@ export function EventForm({
           </div>
           <div className="grid gap-4 sm:grid-cols-2">
             <Field label="RSVP deadline: date" hint="Optional: answers close then." errors={fields.rsvpDeadlineDate.errors} inputProps={text('rsvpDeadlineDate', 'date')} />
-            <Field label="RSVP deadline: time" errors={fields.rsvpDeadlineTime.errors} inputProps={text('rsvpDeadlineTime', 'time')} />
+            <Field label="RSVP deadline: time" hint="For example 12:00." errors={fields.rsvpDeadlineTime.errors} inputProps={text('rsvpDeadlineTime', 'time')} />
           </div>
         </FieldGroup>
 

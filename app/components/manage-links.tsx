@@ -5,7 +5,7 @@ export function ManageLinks({ eventId, seriesId, cancelled, edit, setList }: { e
   const links = [
     ...(edit ? [{ to: href('/portal/events/:eventId/edit', { eventId }), label: 'Edit' }] : []),
     ...(setList ? [{ to: href('/portal/events/:eventId/set-list', { eventId }), label: 'Set list' }] : []),
-    ...(edit ? [{ to: href('/portal/events/:eventId/cancel', { eventId }), label: cancelled ? 'Restore' : 'Cancel' }] : []),
+    ...(edit ? [{ to: href('/portal/events/:eventId/cancel', { eventId }), label: cancelled ? 'Restore event' : 'Cancel event' }] : []),
     ...(edit && seriesId ? [{ to: href('/portal/events/series/:seriesId', { seriesId }), label: 'Series' }] : []),
   ]
   return (

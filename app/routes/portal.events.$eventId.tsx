@@ -66,7 +66,7 @@ export default function EventPage({ loaderData }: Route.ComponentProps) {
             <dd>
               {event.venueName}
               {address ? `, ${address}` : ''}{' '}
-              <a className="text-brand-800 underline" href={`https://www.openstreetmap.org/search?${new URLSearchParams({ query: mapQuery })}`}>
+              <a className="text-brand-800 underline" href={event.venueMapUrl ?? `https://www.openstreetmap.org/search?${new URLSearchParams({ query: mapQuery })}`}>
                 Map
               </a>
             </dd>

@@ -96,7 +96,7 @@ export default function SeriesPage({ loaderData, actionData }: Route.ComponentPr
         </header>
       </div>
 
-      <section aria-labelledby="dates-heading" className="space-y-3">
+      <section aria-labelledby="dates-heading" className="max-w-3xl space-y-3">
         <h2 id="dates-heading" className="text-2xl font-semibold">Dates coming up</h2>
         <p className="text-stone-700">
           {upcoming.length} to come{past ? `, ${past} already past` : ''}. Open a date to change it alone.
@@ -106,8 +106,8 @@ export default function SeriesPage({ loaderData, actionData }: Route.ComponentPr
         ) : (
           <ol className="divide-y divide-stone-200 overflow-hidden rounded-lg border border-stone-200 bg-white">
             {upcoming.map((event) => (
-              <li key={event.id} className="flex flex-wrap items-baseline gap-x-3 gap-y-1 px-4 py-3">
-                <Link to={href('/portal/events/:eventId', { eventId: event.id })} className="font-semibold text-brand-800 underline">
+              <li key={event.id} className="flex flex-wrap items-center gap-x-3 gap-y-1 px-4 py-1">
+                <Link to={href('/portal/events/:eventId', { eventId: event.id })} className="inline-flex min-h-11 items-center font-semibold text-brand-800 underline">
                   <time dateTime={new Date(event.startsAt).toISOString()}>{formatEventDate(new Date(event.startsAt), timeZone)}</time>
                 </Link>
                 {event.status === 'cancelled' ? (

@@ -35,7 +35,7 @@ export default function Venues({ loaderData }: Route.ComponentProps) {
       <header className="flex flex-wrap items-end justify-between gap-4">
         <div className="space-y-2">
           <h1 className="text-3xl font-bold tracking-tight">Venues</h1>
-          <p className="text-stone-700">Where the band rehearses and plays. Members see the address, map link and notes on each event.</p>
+          <p className="text-stone-700">Where the band rehearses and plays. Members see the address and the map link on each event.</p>
         </div>
         <Link to={href('/portal/venues/new')} className={primaryButton}>
           New venue

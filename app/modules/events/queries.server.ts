@@ -68,6 +68,7 @@ export async function getEvent(db: Db, id: string) {
       'venues.address as venueAddress',
       'venues.city as venueCity',
       'venues.postcode as venuePostcode',
+      'venues.map_url as venueMapUrl',
       jsonArrayFrom(
         eb
           .selectFrom('set_list_items')
