@@ -140,7 +140,7 @@ describe('venues', () => {
     expect(unticked.status).toBe(400)
     const inUse = await director.post(`/portal/venues/${hall.id}`, { intent: 'delete', confirm: 'on' })
     expect(inUse.status).toBe(409)
-    expect(inUse.errors.join(' ')).toMatch(/St Mark's Church Hall is still the venue of \d+ events\. Move them to another venue first\./)
+    expect(inUse.errors.join(' ')).toMatch(/St Mark's Church Hall is still the venue of \d+ events and 1 series\. Move them to another venue first\./)
 
     const quay = await database.db.selectFrom('venues').select('id').where('name', '=', 'Quay Hall').executeTakeFirstOrThrow()
     const gone = await followed(director, await director.post(`/portal/venues/${quay.id}`, { intent: 'delete', confirm: 'on' }))
@@ -151,6 +151,26 @@ describe('venues', () => {
 })
 
 describe('a weekly series', () => {
+  it('the demo band’s Tuesday rehearsals are one, with the Christmas break skipped, reached from each date', async () => {
+    const rehearsal = await database.db
+      .selectFrom('events')
+      .select(['id', 'series_id'])
+      .where('kind', '=', 'rehearsal')
+      .where('series_id', 'is not', null)
+      .where('starts_at', '>', new Date())
+      .orderBy('starts_at')
+      .executeTakeFirstOrThrow()
+    const eventPage = await director.get(`/portal/events/${rehearsal.id}`)
+    expect(eventPage.html).toContain(`href="/portal/events/series/${rehearsal.series_id}"`)
+    const seriesPage = await director.get(`/portal/events/series/${rehearsal.series_id}`)
+    expect(seriesPage.status).toBe(200)
+    expect(seriesPage.text).toContain('Every Tuesday')
+    expect(seriesPage.html).toContain(`href="/portal/events/${rehearsal.id}"`)
+    const skipped = await database.db.selectFrom('event_series_exceptions').select('on_date').where('series_id', '=', rehearsal.series_id).execute()
+    expect(skipped.length).toBeGreaterThan(0)
+    expect(seriesPage.text).toContain('Put back on')
+  })
+
   it('is made in one go, one event per week, and lists its dates', async () => {
     const form = { kind: 'sectional', title: 'Clarinet sectional', weekday: '4', startTime: '18:30', endTime: '19:30', startsOn: '2027-01-07', endsOn: '2027-02-04', skipDates: '2027-01-21' }
     const noSection = await director.post('/portal/events/series/new', form)
