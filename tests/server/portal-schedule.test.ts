@@ -128,6 +128,7 @@ describe('scheduling one event', () => {
 
 describe('venues', () => {
   it('checks the map link, and will not delete a venue still in use', async () => {
+    const since = await lastAuditId()
     const bad = await director.post('/portal/venues/new', { intent: 'save', name: 'Quay Hall', mapUrl: 'javascript:alert(1)' })
     expect(bad.status).toBe(400)
     expect(bad.errors).toContain('Enter a web address starting with https://')
@@ -143,10 +144,15 @@ describe('venues', () => {
     expect(inUse.errors.join(' ')).toMatch(/St Mark's Church Hall is still the venue of \d+ events and 1 series\. Move them to another venue first\./)
 
     const quay = await database.db.selectFrom('venues').select('id').where('name', '=', 'Quay Hall').executeTakeFirstOrThrow()
+    const badEdit = await director.post(`/portal/venues/${quay.id}`, { intent: 'save', name: '' })
+    expect(badEdit.errors).toContain('Enter the name of the venue')
+    await followed(director, await director.post(`/portal/venues/${quay.id}`, { intent: 'save', name: 'Quay Hall', postcode: 'RS3 9QQ' }))
+    expect((await director.get(`/portal/venues/${quay.id}`)).html).toContain('value="RS3 9QQ"')
     const gone = await followed(director, await director.post(`/portal/venues/${quay.id}`, { intent: 'delete', confirm: 'on' }))
     expect(gone.toast).toBe('The venue is deleted.')
     expect(gone.text).not.toContain('Quay Hall')
     expect((await director.get(`/portal/venues/${quay.id}`)).status).toBe(404)
+    expect(actions(await auditRowsSince(database, since))).toEqual(['venue.create', 'venue.update', 'venue.delete'])
   })
 })
 
@@ -188,6 +194,22 @@ describe('a weekly series', () => {
     const dates = await database.db.selectFrom('events').select(['series_date', 'section_id']).where('series_id', '=', seriesId).orderBy('series_date').execute()
     expect(dates).toEqual(['2027-01-07', '2027-01-14', '2027-01-28', '2027-02-04'].map((day) => ({ series_date: day, section_id: clarinets.id })))
     expect((await musician.get(`/portal/events/series/${seriesId}`)).status).toBe(403)
+
+    // Changed on its page: a new time for every date, one more date skipped and put back.
+    const since = await lastAuditId()
+    const edited = await followed(director, await director.post(`/portal/events/series/${seriesId}`, { ...form, intent: 'update', sectionId: clarinets.id, startTime: '18:00', endTime: '19:00' }))
+    expect(edited.toast).toBe('Series saved: 4 future dates updated. Past dates and dates changed by hand are as they were.')
+    const firstDate = await database.db.selectFrom('events').select('starts_at').where('series_id', '=', seriesId).where('series_date', '=', '2027-01-07').executeTakeFirstOrThrow()
+    expect(firstDate.starts_at.toISOString()).toBe('2027-01-07T18:00:00.000Z')
+    const wrongDay = await director.post(`/portal/events/series/${seriesId}`, { intent: 'add-exception', onDate: '2027-01-13' })
+    expect(wrongDay.status).toBe(400)
+    expect(wrongDay.errors).toContain('2027-01-13 is not a Thursday of this series (2027-01-07 to 2027-02-04)')
+    const skipped = await followed(director, await director.post(`/portal/events/series/${seriesId}`, { intent: 'add-exception', onDate: '2027-01-28', reason: 'Hall closed' }))
+    expect(skipped.toast).toBe('2027-01-28 is skipped. Its event is removed.')
+    expect(skipped.text).not.toContain('Thursday, 28 January 2027 at')
+    const back = await followed(director, await director.post(`/portal/events/series/${seriesId}`, { intent: 'remove-exception', onDate: '2027-01-28' }))
+    expect(back.toast).toBe('2027-01-28 is back on the schedule.')
+    expect(actions(await auditRowsSince(database, since))).toEqual(['series.update', 'series.exception_add', 'series.exception_remove'])
   })
 })
 
