@@ -111,7 +111,7 @@ export default function SeriesPage({ loaderData, actionData }: Route.ComponentPr
                   <time dateTime={new Date(event.startsAt).toISOString()}>{formatEventDate(new Date(event.startsAt), timeZone)}</time>
                 </Link>
                 {event.status === 'cancelled' ? (
-                  <span className="rounded-full bg-red-100 px-2.5 py-0.5 text-sm font-semibold text-red-900">Cancelled{event.cancelReason ? `: ${event.cancelReason}` : ''}</span>
+                  <span className="rounded bg-red-100 px-2.5 py-0.5 text-sm font-semibold text-red-900">Cancelled{event.cancelReason ? `: ${event.cancelReason}` : ''}</span>
                 ) : null}
                 {event.detached ? <span className="rounded-full bg-amber-100 px-2.5 py-0.5 text-sm font-semibold text-amber-900">Changed by hand</span> : null}
               </li>
