@@ -58,5 +58,11 @@ describe(`a set list on ${process.env.DATABASE_URL ? 'PostgreSQL' : 'PGlite'}`, 
     const found = await searchPieces(database.db, { eventId, query: '100% swing_', limit: 20 })
     expect(found.some((piece) => piece.onList)).toBe(true)
     expect(await searchPieces(database.db, { eventId, query: '100%%', limit: 20 })).toEqual([])
+
+    const composer = await database.db.insertInto('people').values({ name: 'Hildegard Quartermaine', sort_name: 'Quartermaine, Hildegard' }).returning('id').executeTakeFirstOrThrow()
+    await database.db.insertInto('pieces').values({ title: 'Evening Hymn', composer_id: composer.id }).execute()
+    await database.db.insertInto('pieces').values({ title: 'Deleted Hymn', composer_id: composer.id, deleted_at: new Date() }).execute()
+    const byComposer = await searchPieces(database.db, { eventId, query: 'quarterm', limit: 20 })
+    expect(byComposer.map((piece) => [piece.title, piece.composer, piece.onList])).toEqual([['Evening Hymn', 'Hildegard Quartermaine', false]])
   })
 })
