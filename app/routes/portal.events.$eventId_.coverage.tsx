@@ -1,6 +1,6 @@
 import { href, Link } from 'react-router'
 import { answerLabel, answerTone } from '#app/modules/events/answer-labels.ts'
-import { getEventCoverage } from '#app/modules/events/coverage.server.ts'
+import { getEventCoverage, type PieceCoverage } from '#app/modules/events/coverage.server.ts'
 import { getEvent } from '#app/modules/events/queries.server.ts'
 import { requirePermission } from '#app/modules/identity/auth.server.ts'
 import { getBandProfile } from '#app/modules/settings/band-profile.server.ts'
@@ -19,6 +19,57 @@ export async function loader(args: Route.LoaderArgs) {
   if (!event) notFound('There is no such event. It may have been removed.')
   const coverage = await getEventCoverage(db, event.id, band.timeZone)
   return { event: { id: event.id, title: event.title, kind: event.kind, startsAt: event.startsAt, status: event.status }, timeZone: band.timeZone, ...coverage }
+}
+
+function PieceParts({ piece }: { piece: PieceCoverage }) {
+  const problems = piece.parts.filter((part) => part.state !== 'covered')
+  const captionId = `piece-${piece.position}`
+  return (
+    <div className="space-y-2 rounded-lg border border-stone-200 bg-white p-3">
+      <h3 className="font-semibold">
+        {piece.position}. {piece.title}
+      </h3>
+      {problems.length === 0 ? (
+        <p className="text-sm font-medium text-green-900">All {piece.parts.length} parts have someone going.</p>
+      ) : (
+        <ul aria-label={`Missing parts in ${piece.title}`} className="flex flex-wrap gap-1.5 text-sm">
+          {problems.map((part) => (
+            <li key={part.partId} className={`rounded px-2 py-0.5 font-semibold ${part.state === 'nobody' ? 'bg-red-100 text-red-900' : 'bg-amber-100 text-amber-900'}`}>
+              {part.label}: {part.state === 'nobody' ? 'nobody' : 'only maybe'}
+            </li>
+          ))}
+        </ul>
+      )}
+      <details>
+        <summary className="inline-flex min-h-11 cursor-pointer items-center text-brand-800 underline">
+          All {piece.parts.length} parts and who plays them
+        </summary>
+        <div role="region" aria-labelledby={captionId} tabIndex={0} className="mt-2 overflow-x-auto">
+          <table className="w-full min-w-72 text-left text-sm">
+            <caption id={captionId} className="sr-only">
+              Parts of {piece.title}
+            </caption>
+            <thead className="border-b border-stone-200 text-stone-700">
+              <tr>
+                <th scope="col" className="px-2 py-2">Part</th>
+                <th scope="col" className="px-2 py-2">Going</th>
+                <th scope="col" className="px-2 py-2">Maybe</th>
+              </tr>
+            </thead>
+            <tbody className="divide-y divide-stone-100">
+              {piece.parts.map((part) => (
+                <tr key={part.partId} className={part.state === 'nobody' ? 'bg-red-50' : part.state === 'maybe' ? 'bg-amber-50' : undefined}>
+                  <th scope="row" className="px-2 py-1.5 font-medium">{part.label}</th>
+                  <td className="px-2 py-1.5">{part.going.length ? part.going.join(', ') : part.state === 'nobody' ? 'nobody' : '—'}</td>
+                  <td className="px-2 py-1.5">{part.maybe.length ? part.maybe.join(', ') : '—'}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      </details>
+    </div>
+  )
 }
 
 const COUNT_LABELS = [
@@ -76,48 +127,17 @@ export default function EventCoverage({ loaderData }: Route.ComponentProps) {
         ) : warnings.length === 0 ? (
           <p className="rounded border border-green-300 bg-green-50 px-4 py-3 font-medium text-green-900">Every part has someone going.</p>
         ) : (
-          <div className="rounded border border-red-300 bg-red-50 px-4 py-3 text-red-900">
-            <p className="font-semibold">
-              {warnings.length} {warnings.length === 1 ? 'part needs' : 'parts need'} a player:
-            </p>
-            <ul className="mt-1 list-disc space-y-0.5 pl-5">
-              {warnings.map((warning) => (
-                <li key={`${warning.piece}:${warning.text}`}>
-                  <span className="font-semibold">{warning.text}</span> <span className="text-sm">({warning.piece})</span>
-                </li>
-              ))}
-            </ul>
-          </div>
+          <p className="rounded border border-red-300 bg-red-50 px-4 py-3 font-semibold text-red-900">
+            {warnings.length} {warnings.length === 1 ? 'part needs' : 'parts need'} a player.
+          </p>
         )}
-        {pieces.map((piece) => (
-          <div key={`${piece.position}:${piece.pieceId}`} role="region" aria-labelledby={`piece-${piece.position}`} tabIndex={0} className="overflow-x-auto rounded-lg border border-stone-200 bg-white">
-            <table className="w-full min-w-80 text-left text-sm">
-              <caption id={`piece-${piece.position}`} className="px-3 pt-3 text-left text-base font-semibold">
-                {piece.position}. {piece.title}
-              </caption>
-              <thead className="border-b border-stone-200 text-stone-700">
-                <tr>
-                  <th scope="col" className="px-3 py-2">Part</th>
-                  <th scope="col" className="px-3 py-2">Going</th>
-                  <th scope="col" className="px-3 py-2">Maybe</th>
-                </tr>
-              </thead>
-              <tbody className="divide-y divide-stone-100">
-                {piece.parts.map((part) => (
-                  <tr key={part.partId} className={part.state === 'nobody' ? 'bg-red-50' : part.state === 'maybe' ? 'bg-amber-50' : undefined}>
-                    <th scope="row" className="px-3 py-2 font-medium">
-                      {part.label}
-                      {part.state === 'nobody' ? <span className="block text-xs font-semibold text-red-900">{part.label}: nobody</span> : null}
-                      {part.state === 'maybe' ? <span className="block text-xs font-semibold text-amber-900">{part.label}: only maybe</span> : null}
-                    </th>
-                    <td className="px-3 py-2">{part.going.length ? part.going.join(', ') : '—'}</td>
-                    <td className="px-3 py-2">{part.maybe.length ? part.maybe.join(', ') : '—'}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-        ))}
+        <ol className="space-y-3">
+          {pieces.map((piece) => (
+            <li key={`${piece.position}:${piece.pieceId}`}>
+              <PieceParts piece={piece} />
+            </li>
+          ))}
+        </ol>
       </section>
 
       <section aria-labelledby="sections-heading" className="space-y-3">
@@ -170,7 +190,7 @@ export default function EventCoverage({ loaderData }: Route.ComponentProps) {
                   <tbody className="divide-y divide-stone-100">
                     {section.players.map((player) => (
                       <tr key={player.memberId}>
-                        <th scope="row" className="px-3 py-2 font-medium">
+                        <th scope="row" className="px-3 py-1.5 font-medium">
                           {player.name}
                           {player.kind !== 'member' ? <span className="ml-1 text-xs font-normal text-stone-600">({player.kind})</span> : null}
                         </th>
