@@ -1,7 +1,7 @@
 import { getFormProps, type SubmissionResult } from '@conform-to/react'
 import { parseWithZod } from '@conform-to/zod/v4'
 import { data, Form, href, Link, useNavigation } from 'react-router'
-import { FormAlert, SubmitButton, useSchemaForm } from '#app/components/forms.tsx'
+import { FormAlert, useSchemaForm } from '#app/components/forms.tsx'
 import { answerLabel } from '#app/modules/events/answer-labels.ts'
 import {
   ATTENDANCE_LABELS,
@@ -149,7 +149,9 @@ export default function AttendanceSheet({ loaderData, actionData }: Route.Compon
               </ul>
             </section>
           ))}
-          <SubmitButton disabled={busy}>Save attendance</SubmitButton>
+          <button type="submit" disabled={busy} className="min-h-11 w-full rounded bg-brand-800 px-5 py-2 font-semibold text-white hover:bg-brand-900 disabled:opacity-60 sm:w-auto">
+            Save attendance
+          </button>
         </Form>
       )}
     </article>

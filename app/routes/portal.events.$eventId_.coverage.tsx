@@ -35,7 +35,7 @@ function PieceParts({ piece }: { piece: PieceCoverage }) {
         <ul aria-label={`Missing parts in ${piece.title}`} className="flex flex-wrap gap-1.5 text-sm">
           {problems.map((part) => (
             <li key={part.partId} className={`rounded px-2 py-0.5 font-semibold ${part.state === 'nobody' ? 'bg-red-100 text-red-900' : 'bg-amber-100 text-amber-900'}`}>
-              {part.label}: {part.state === 'nobody' ? 'nobody' : 'only maybe'}
+              {`${part.label}: ${part.state === 'nobody' ? 'nobody' : 'only maybe'}`}
             </li>
           ))}
         </ul>
