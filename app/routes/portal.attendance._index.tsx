@@ -2,24 +2,30 @@ import { getFormProps, getInputProps, getSelectProps } from '@conform-to/react'
 import { data, Form, href, Link } from 'react-router'
 import { ErrorList, Field, FormAlert, useSchemaForm } from '#app/components/forms.tsx'
 import { authoriseHistory } from '#app/modules/events/attendance-access.server.ts'
+import { listRecentEvents } from '#app/modules/events/attendance.server.ts'
 import { attendanceRates, type MemberRate, type SectionRate } from '#app/modules/events/attendance-history.server.ts'
 import { AttendanceRangeSchema, formatRate } from '#app/modules/events/attendance-schema.ts'
+import { formatEventDate } from '#app/modules/site/dates.ts'
 import { runtimeContext } from '#app/platform/context.ts'
 import type { Route } from './+types/portal.attendance._index'
+
+// Leaders mark at rehearsal or soon after: the last two weeks are offered first.
+const RECENT_DAYS = 14
 
 export const meta: Route.MetaFunction = () => [{ title: 'Attendance' }]
 
 export async function loader(args: Route.LoaderArgs) {
   const { reach, timeZone, values, submission, pickable } = await authoriseHistory(args)
-  const base = { values, pickable, everyone: reach.everyone }
-  if (submission.status !== 'success') return data({ ...base, result: submission.reply(), rates: null }, { status: 400 })
   const { db } = args.context.get(runtimeContext)
+  const recent = await listRecentEvents(db, { now: new Date(), timeZone, days: RECENT_DAYS, reach })
+  const base = { values, pickable, everyone: reach.everyone, recent, timeZone }
+  if (submission.status !== 'success') return data({ ...base, result: submission.reply(), rates: null }, { status: 400 })
   const rates = await attendanceRates(db, { range: submission.value, reach, timeZone })
   return { ...base, result: null, rates }
 }
 
 export default function AttendanceHistory({ loaderData }: Route.ComponentProps) {
-  const { values, pickable, everyone, result, rates } = loaderData
+  const { values, pickable, everyone, result, rates, recent, timeZone } = loaderData
   const [form, fields] = useSchemaForm('attendance-range', AttendanceRangeSchema, result)
   const query = new URLSearchParams(values).toString()
   return (
@@ -32,6 +38,35 @@ export default function AttendanceHistory({ loaderData }: Route.ComponentProps) 
         </p>
       </header>
 
+      <section aria-labelledby="recent-heading" className="space-y-3">
+        <h2 id="recent-heading" className="text-xl font-semibold">Take attendance</h2>
+        {recent.length === 0 ? (
+          <p className="rounded-lg border border-dashed border-stone-300 bg-white p-4 text-stone-700">
+            No events in the last {RECENT_DAYS} days. Attendance can be taken from the day of an event.
+          </p>
+        ) : (
+          <ul className="divide-y divide-stone-200 rounded-lg border border-stone-200 bg-white">
+            {recent.map((event) => (
+              <li key={event.id}>
+                <Link
+                  to={href('/portal/events/:eventId/attendance', { eventId: event.id })}
+                  className="flex min-h-11 flex-wrap items-baseline justify-between gap-x-4 gap-y-1 px-4 py-3 hover:bg-stone-50"
+                >
+                  <span>
+                    <span className="font-semibold text-brand-800 underline">{event.title}</span>
+                    <span className="block text-sm text-stone-700">
+                      <time dateTime={new Date(event.startsAt).toISOString()}>{formatEventDate(new Date(event.startsAt), timeZone)}</time>
+                    </span>
+                  </span>
+                  <span className="text-sm text-stone-700">{event.marked ? `${event.marked} marked` : 'Not taken yet'}</span>
+                </Link>
+              </li>
+            ))}
+          </ul>
+        )}
+      </section>
+
+      <h2 className="text-xl font-semibold">History</h2>
       <Form method="get" {...getFormProps(form)} className="flex flex-wrap items-start gap-4 rounded-lg border border-stone-200 bg-white p-4">
         <Field label="From" errors={fields.from.errors} inputProps={{ ...getInputProps(fields.from, { type: 'date' }), defaultValue: values.from }} />
         <Field label="To" errors={fields.to.errors} inputProps={{ ...getInputProps(fields.to, { type: 'date' }), defaultValue: values.to }} />

@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely'
+import { type Kysely, sql } from 'kysely'
 import { type AuditContext, recordAudit } from '#app/modules/audit/audit.server.ts'
 import type { AttendanceStatus, Database, Db } from '#db/types.ts'
 import { type AttendanceReach, bandDate, reachesSection } from './attendance-schema.ts'
@@ -50,6 +50,36 @@ export async function getAttendanceSheet(
     .filter((entry) => reachesSection(options.reach, entry.sectionId))
     .filter((entry) => options.sectionId === undefined || options.sectionId === null || entry.sectionId === options.sectionId)
     .map((entry) => ({ ...entry, saved: savedBy.get(entry.memberId) ?? null, suggested: suggestedMark(entry) }))
+}
+
+/**
+ * Events to take attendance for: the last `days` days up to today (band's
+ * zone), newest first, not cancelled; a leader's list leaves out other
+ * sections' sectionals. With how many marks each has so far.
+ */
+export function listRecentEvents(db: Db, options: { now: Date; timeZone: string; days: number; reach: AttendanceReach }) {
+  const today = sql<string>`(${options.now}::timestamptz at time zone ${options.timeZone})::date`
+  const { reach } = options
+  return db
+    .selectFrom('events')
+    .select((eb) => [
+      'events.id',
+      'events.title',
+      'events.kind',
+      'events.starts_at as startsAt',
+      eb.selectFrom('attendance').select(sql<number>`count(*)::int`.as('n')).whereRef('attendance.event_id', '=', 'events.id').as('marked'),
+    ])
+    .where('events.deleted_at', 'is', null)
+    .where('events.status', '=', 'scheduled')
+    .where(sql<boolean>`(events.starts_at at time zone ${options.timeZone})::date between ${today} - ${options.days}::int and ${today}`)
+    .$if(!reach.everyone, (query) =>
+      query.where((eb) =>
+        eb.or([eb('events.section_id', 'is', null), ...(reach.everyone ? [] : reach.sectionIds.map((id) => eb('events.section_id', '=', id)))]),
+      ),
+    )
+    .orderBy('events.starts_at', 'desc')
+    .limit(10)
+    .execute()
 }
 
 export type MarkCounts = Record<AttendanceStatus, number>
