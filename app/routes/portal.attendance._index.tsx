@@ -137,11 +137,11 @@ function RateTable({ caption, rows, query }: { caption: string; rows: (MemberRat
         <tbody className="divide-y divide-stone-100">
           {rows.map((row) => (
             <tr key={'memberId' in row ? row.memberId : (row.sectionId ?? 'none')}>
-              <th scope="row" className="px-3 py-2 font-medium">
+              <th scope="row" className="px-3 py-0.5 font-medium">
                 {'memberId' in row ? (
                   <Link
                     to={`${href('/portal/attendance/members/:memberId', { memberId: row.memberId })}?${query ?? ''}`}
-                    className="text-brand-800 underline"
+                    className="inline-flex min-h-11 items-center text-brand-800 underline"
                   >
                     {row.name}
                   </Link>

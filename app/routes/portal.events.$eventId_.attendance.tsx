@@ -106,10 +106,13 @@ export default function AttendanceSheet({ loaderData, actionData }: Route.Compon
   const groups = groupRows(rows)
   return (
     <article className="max-w-3xl space-y-6">
-      <p>
-        <Link to={href('/portal/events/:eventId', { eventId: event.id })} className="inline-flex min-h-11 items-center gap-1.5 font-medium text-brand-800">
+      <p className="flex flex-wrap gap-x-6 gap-y-2">
+        <Link to={href('/portal/attendance')} className="inline-flex min-h-11 items-center gap-1.5 font-medium text-brand-800">
           <span aria-hidden="true">←</span>
-          <span className="underline">Event details</span>
+          <span className="underline">All attendance</span>
+        </Link>
+        <Link to={href('/portal/events/:eventId', { eventId: event.id })} className="inline-flex min-h-11 items-center font-medium text-brand-800 underline">
+          Event details
         </Link>
       </p>
       <header className="space-y-2">
@@ -179,19 +182,18 @@ function MemberMarks({ row }: { row: SheetRow }) {
   const chosen = row.saved ?? row.suggested
   const legendId = `member-${row.memberId}`
   return (
-    <fieldset className="space-y-2 p-3" aria-describedby={`${legendId}-hint`}>
-      <legend id={legendId} className="font-semibold">
-        <Link to={href('/portal/attendance/members/:memberId', { memberId: row.memberId })} className="text-brand-900 underline decoration-stone-400">
-          {row.name}
-        </Link>
+    <fieldset className="p-3" aria-describedby={`${legendId}-hint`}>
+      {/* Floated, so the legend sits inside the padding like any heading, not on the border. */}
+      <legend id={legendId} className="float-left w-full font-semibold">
+        {row.name}
       </legend>
-      <p id={`${legendId}-hint`} className="text-sm text-stone-700">
+      <p id={`${legendId}-hint`} className="clear-left pt-0.5 text-sm text-stone-700">
         {row.instrumentName ?? 'No instrument'}
         {row.chair ? ` ${row.chair}` : ''} · RSVP: {answerLabel(row)}
         {row.note ? ` (“${row.note}”)` : ''}
         {row.saved ? ` · marked ${ATTENDANCE_LABELS[row.saved].toLowerCase()}` : ''}
       </p>
-      <div className="grid grid-cols-4 gap-1.5">
+      <div className="mt-2 grid grid-cols-4 gap-1.5">
         {ATTENDANCE_STATUSES.map((status) => (
           <label
             key={status}
