@@ -47,74 +47,77 @@ export function groupBySection(roll: readonly RollEntry[]): SectionCoverage[] {
   return [...sections.values()]
 }
 
-type PartPlayerRow = {
+type SetListPart = {
   eventId: string
   pieceId: string
   position: number
   title: string
   partId: string
   label: string
+  instrumentId: string
   instrumentName: string
-  memberId: string | null
 }
 
 /**
- * Every part of every piece on the set lists of `eventIds`, each with the
- * members who play its instrument (one row per part and player; a part
- * nobody in the band plays has one row with no member). One query.
+ * Every part of every piece on the set lists of `eventIds`, and who plays
+ * each instrument (primary or secondary: the whole band's, a few dozen
+ * rows). Two queries for any number of events.
  */
-function setListPartPlayers(db: Db, eventIds: readonly string[]): Promise<PartPlayerRow[]> {
-  if (eventIds.length === 0) return Promise.resolve([])
-  return db
-    .selectFrom('set_list_items')
-    .innerJoin('pieces', 'pieces.id', 'set_list_items.piece_id')
-    .innerJoin('parts', 'parts.piece_id', 'pieces.id')
-    .innerJoin('instruments', 'instruments.id', 'parts.instrument_id')
-    .leftJoin('member_instruments', 'member_instruments.instrument_id', 'parts.instrument_id')
-    .select([
-      'set_list_items.event_id as eventId',
-      'pieces.id as pieceId',
-      'set_list_items.position',
-      'pieces.title',
-      'parts.id as partId',
-      'parts.label',
-      'instruments.name as instrumentName',
-      'member_instruments.member_id as memberId',
-    ])
-    .where('set_list_items.event_id', 'in', eventIds)
-    .orderBy('set_list_items.event_id')
-    .orderBy('set_list_items.position')
-    .orderBy('parts.sort_order')
-    .orderBy('parts.label')
-    .execute()
+async function setListParts(db: Db, eventIds: readonly string[]) {
+  if (eventIds.length === 0) return { parts: [] as SetListPart[], players: new Map<string, string[]>() }
+  const [parts, instruments] = await Promise.all([
+    db
+      .selectFrom('set_list_items')
+      .innerJoin('pieces', 'pieces.id', 'set_list_items.piece_id')
+      .innerJoin('parts', 'parts.piece_id', 'pieces.id')
+      .innerJoin('instruments', 'instruments.id', 'parts.instrument_id')
+      .select([
+        'set_list_items.event_id as eventId',
+        'pieces.id as pieceId',
+        'set_list_items.position',
+        'pieces.title',
+        'parts.id as partId',
+        'parts.label',
+        'instruments.id as instrumentId',
+        'instruments.name as instrumentName',
+      ])
+      .where('set_list_items.event_id', 'in', eventIds)
+      .orderBy('set_list_items.event_id')
+      .orderBy('set_list_items.position')
+      .orderBy('parts.sort_order')
+      .orderBy('parts.label')
+      .execute(),
+    db.selectFrom('member_instruments').select(['member_id', 'instrument_id']).execute(),
+  ])
+  const players = new Map<string, string[]>()
+  for (const row of instruments) players.set(row.instrument_id, [...(players.get(row.instrument_id) ?? []), row.member_id])
+  return { parts, players }
 }
 
 /** Parts per piece, with who of the roll is going or maybe for each. */
-function coverPieces(rows: readonly PartPlayerRow[], roll: readonly RollEntry[]): PieceCoverage[] {
+function coverPieces(parts: readonly SetListPart[], players: ReadonlyMap<string, readonly string[]>, roll: readonly RollEntry[]): PieceCoverage[] {
   const answers = new Map<string, { name: string; answer: RsvpAnswer | null }>(
     roll.map((entry) => [entry.memberId, { name: entry.name, answer: entry.effectiveAnswer }]),
   )
   const pieces = new Map<string, PieceCoverage>()
-  const parts = new Map<string, PartCoverage>()
-  for (const row of rows) {
+  for (const row of parts) {
     const pieceKey = `${row.position}:${row.pieceId}`
     let piece = pieces.get(pieceKey)
     if (!piece) {
       piece = { pieceId: row.pieceId, position: row.position, title: row.title, parts: [] }
       pieces.set(pieceKey, piece)
     }
-    const partKey = `${pieceKey}:${row.partId}`
-    let part = parts.get(partKey)
-    if (!part) {
-      part = { partId: row.partId, label: row.label, instrumentName: row.instrumentName, going: [], maybe: [], state: 'nobody' }
-      parts.set(partKey, part)
-      piece.parts.push(part)
+    const going: string[] = []
+    const maybe: string[] = []
+    // Only players on the roll count: someone not expected at the event covers nothing.
+    for (const memberId of players.get(row.instrumentId) ?? []) {
+      const player = answers.get(memberId)
+      if (player?.answer === 'going') going.push(player.name)
+      if (player?.answer === 'maybe') maybe.push(player.name)
     }
-    const player = row.memberId ? answers.get(row.memberId) : undefined
-    if (player?.answer === 'going' && !part.going.includes(player.name)) part.going.push(player.name)
-    if (player?.answer === 'maybe' && !part.maybe.includes(player.name)) part.maybe.push(player.name)
+    const state: PartState = going.length > 0 ? 'covered' : maybe.length > 0 ? 'maybe' : 'nobody'
+    piece.parts.push({ partId: row.partId, label: row.label, instrumentName: row.instrumentName, going, maybe, state })
   }
-  for (const part of parts.values()) part.state = part.going.length > 0 ? 'covered' : part.maybe.length > 0 ? 'maybe' : 'nobody'
   return [...pieces.values()]
 }
 
@@ -127,10 +130,10 @@ export function coverageWarnings(pieces: readonly PieceCoverage[]): { piece: str
   )
 }
 
-/** The grid of one event: sections with their players and totals, the set list's parts. Two queries. */
+/** The grid of one event: sections with their players and totals, the set list's parts. Three small queries. */
 export async function getEventCoverage(db: Db, eventId: string, timeZone: string) {
-  const [roll, rows] = await Promise.all([getEventRoll(db, eventId, timeZone), setListPartPlayers(db, [eventId])])
-  const pieces = coverPieces(rows, roll)
+  const [roll, { parts, players }] = await Promise.all([getEventRoll(db, eventId, timeZone), setListParts(db, [eventId])])
+  const pieces = coverPieces(parts, players, roll)
   return { sections: groupBySection(roll), totals: countAnswers(roll), pieces, warnings: coverageWarnings(pieces) }
 }
 
@@ -138,7 +141,7 @@ export async function getEventCoverage(db: Db, eventId: string, timeZone: string
  * The overview: events starting from `now` until `until` (not cancelled),
  * each with its answer counts and how many parts nobody is going to play.
  * One roll per event (the roll is the one definition of who is expected),
- * one query for all set lists.
+ * two queries for all set lists and players.
  */
 export async function listUpcomingCoverage(db: Db, options: { now: Date; until: Date; timeZone: string; limit: number }) {
   const events = await db
@@ -154,14 +157,15 @@ export async function listUpcomingCoverage(db: Db, options: { now: Date; until: 
     .limit(options.limit)
     .execute()
   const ids = events.map((event) => event.id)
-  const [rolls, rows] = await Promise.all([
+  const [rolls, { parts: allParts, players }] = await Promise.all([
     Promise.all(ids.map((id) => getEventRoll(db, id, options.timeZone))),
-    setListPartPlayers(db, ids),
+    setListParts(db, ids),
   ])
   return events.map((event, index) => {
     const roll = rolls[index] ?? []
     const pieces = coverPieces(
-      rows.filter((row) => row.eventId === event.id),
+      allParts.filter((part) => part.eventId === event.id),
+      players,
       roll,
     )
     const parts = pieces.flatMap((piece) => piece.parts)
