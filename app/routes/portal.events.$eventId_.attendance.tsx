@@ -17,7 +17,7 @@ import { auditContextOf, requirePermission, requireSectionPermission, requireUse
 import { listSections } from '#app/modules/members/queries.server.ts'
 import { getBandProfile } from '#app/modules/settings/band-profile.server.ts'
 import { formatEventDate } from '#app/modules/site/dates.ts'
-import { runtimeContext } from '#app/platform/context.ts'
+import { requestInfoContext, runtimeContext } from '#app/platform/context.ts'
 import { notFound } from '#app/platform/errors.ts'
 import { redirectWithToast } from '#app/platform/toast.server.ts'
 import type { Route } from './+types/portal.events.$eventId_.attendance'
@@ -86,6 +86,14 @@ export async function action(args: Route.ActionArgs) {
   })
   if (!outcome.ok) {
     if (outcome.status === 404) notFound(outcome.message)
+    if (outcome.status === 403) {
+      // A form naming members outside the marker's sections: logged like any refusal (ASVS 16.3.2).
+      const info = args.context.get(requestInfoContext)
+      runtime.logger.warn(
+        { event: 'authorisation.denied', requestId: info.requestId, userId: user.id, ip: info.clientIp, permission: 'attendance.mark.section', method: 'POST', path: new URL(args.request.url).pathname },
+        'permission denied',
+      )
+    }
     return data<ActionResult>({ result: submission.reply({ formErrors: [outcome.message] }), message: outcome.message }, { status: outcome.status })
   }
   const { counts } = outcome
