@@ -58,7 +58,7 @@ export default function AttendanceHistory({ loaderData }: Route.ComponentProps) 
                       <time dateTime={new Date(event.startsAt).toISOString()}>{formatEventDate(new Date(event.startsAt), timeZone)}</time>
                     </span>
                   </span>
-                  <span className="text-sm text-stone-700">{event.marked ? `${event.marked} marked` : 'Not taken yet'}</span>
+                  <span className="text-sm text-stone-700">{event.marked ? `${event.marked} marked${everyone ? '' : ' in your section'}` : 'Not taken yet'}</span>
                 </Link>
               </li>
             ))}
@@ -126,12 +126,13 @@ function RateTable({ caption, rows, query }: { caption: string; rows: (MemberRat
         <thead className="border-b border-stone-200 text-stone-700">
           <tr>
             <th scope="col" className="px-3 py-2">{query === undefined ? 'Section' : 'Member'}</th>
-            {query === undefined ? <th scope="col" className="px-2 py-2 text-right">Members</th> : <th scope="col" className="px-2 py-2">Section</th>}
+            {/* The rate first, so it shows on a narrow phone without scrolling. */}
+            <th scope="col" className="px-2 py-2 text-right">Rate</th>
             <th scope="col" className="px-2 py-2 text-right">Present</th>
             <th scope="col" className="px-2 py-2 text-right">Late</th>
             <th scope="col" className="px-2 py-2 text-right">Excused</th>
             <th scope="col" className="px-2 py-2 text-right">Absent</th>
-            <th scope="col" className="px-3 py-2 text-right">Rate</th>
+            {query === undefined ? <th scope="col" className="px-3 py-2 text-right">Members</th> : <th scope="col" className="px-3 py-2">Section</th>}
           </tr>
         </thead>
         <tbody className="divide-y divide-stone-100">
@@ -149,16 +150,16 @@ function RateTable({ caption, rows, query }: { caption: string; rows: (MemberRat
                   (row.sectionName ?? 'No section')
                 )}
               </th>
-              {'memberId' in row ? (
-                <td className="px-2 py-2">{row.sectionName ?? 'No section'}</td>
-              ) : (
-                <td className="px-2 py-2 text-right tabular-nums">{row.members}</td>
-              )}
+              <td className="px-2 py-2 text-right font-semibold tabular-nums">{formatRate(row.rate)}</td>
               <td className="px-2 py-2 text-right tabular-nums">{row.present}</td>
               <td className="px-2 py-2 text-right tabular-nums">{row.late}</td>
               <td className="px-2 py-2 text-right tabular-nums">{row.excused}</td>
               <td className="px-2 py-2 text-right tabular-nums">{row.absent}</td>
-              <td className="px-3 py-2 text-right font-semibold tabular-nums">{formatRate(row.rate)}</td>
+              {'memberId' in row ? (
+                <td className="px-3 py-2">{row.sectionName ?? 'No section'}</td>
+              ) : (
+                <td className="px-3 py-2 text-right tabular-nums">{row.members}</td>
+              )}
             </tr>
           ))}
         </tbody>

@@ -67,7 +67,27 @@ export function listRecentEvents(db: Db, options: { now: Date; timeZone: string;
       'events.title',
       'events.kind',
       'events.starts_at as startsAt',
-      eb.selectFrom('attendance').select(sql<number>`count(*)::int`.as('n')).whereRef('attendance.event_id', '=', 'events.id').as('marked'),
+      eb
+        .selectFrom('attendance')
+        .select(sql<number>`count(*)::int`.as('n'))
+        .whereRef('attendance.event_id', '=', 'events.id')
+        // A leader counts their own sections' marks (by primary instrument, as on the roll).
+        .$if(!reach.everyone, (marks) =>
+          marks.where((inner) =>
+            reach.everyone || reach.sectionIds.length === 0
+              ? inner.lit(false)
+              : inner.exists(
+                  inner
+                    .selectFrom('member_instruments as mi')
+                    .innerJoin('instruments as si', 'si.id', 'mi.instrument_id')
+                    .select('mi.member_id')
+                    .whereRef('mi.member_id', '=', 'attendance.member_id')
+                    .where('mi.is_primary', '=', true)
+                    .where('si.section_id', 'in', reach.sectionIds),
+                ),
+          ),
+        )
+        .as('marked'),
     ])
     .where('events.deleted_at', 'is', null)
     .where('events.status', '=', 'scheduled')

@@ -3,7 +3,7 @@ import { createTestDatabase, type TestDatabase } from '#tests/setup/database.ts'
 import { addEvent, addTinyBand, answer, testAudit, type TinyBand } from '#tests/setup/band-fixtures.ts'
 import { attendanceRates, csvCell, listMarksForExport, listMemberMarks, toCsv } from './attendance-history.server.ts'
 import { addMonths, type AttendanceReach, AttendanceRangeSchema, bandDate } from './attendance-schema.ts'
-import { getAttendanceSheet, saveAttendance } from './attendance.server.ts'
+import { getAttendanceSheet, listRecentEvents, saveAttendance } from './attendance.server.ts'
 
 // Attendance (members-and-events issue, item 9), on PostgreSQL and on PGlite:
 // the sheet and its pre-fill, saving within reach (all or nothing), the
@@ -113,6 +113,35 @@ describe('saving attendance', () => {
     const past = await addEvent(database.db, { daysFromNow: -1 })
     expect(await save(past.id, {}, everyone, band.users.director.id)).toMatchObject({ ok: false, status: 400 })
     expect([...(await marksOf(future.id)), ...(await marksOf(cancelled.id))]).toEqual([])
+  })
+})
+
+describe('events to take attendance for', () => {
+  it('lists the last two weeks up to today, newest first, a leader seeing their marks and sectionals only', async () => {
+    const { db } = database
+    // Far ahead, in a window of its own: `now` is moved there.
+    const now = new Date(Date.now() + 900 * 24 * 60 * 60 * 1000)
+    const at = (days: number, extra: Parameters<typeof addEvent>[1] = { daysFromNow: 0 }) => addEvent(db, { ...extra, daysFromNow: 900 + days })
+    const older = await at(-20)
+    const lastWeek = await at(-7)
+    const yesterday = await at(-1)
+    const fluteSectional = await at(-2, { daysFromNow: 0, kind: 'sectional', sectionId: band.sections.woodwinds.id })
+    await at(-3, { daysFromNow: 0, status: 'cancelled' })
+    const tomorrow = await at(1)
+    await db
+      .insertInto('attendance')
+      .values([
+        { event_id: lastWeek.id, member_id: band.members.clara.id, status: 'present' },
+        { event_id: lastWeek.id, member_id: band.members.fiona.id, status: 'present' },
+      ])
+      .execute()
+    const forDirector = await listRecentEvents(db, { now, timeZone: TZ, days: 14, reach: everyone })
+    expect(forDirector.map((event) => event.id)).toEqual([yesterday.id, fluteSectional.id, lastWeek.id])
+    expect(forDirector.find((event) => event.id === lastWeek.id)?.marked).toBe(2)
+    const forLeader = await listRecentEvents(db, { now, timeZone: TZ, days: 14, reach: leaderReach })
+    expect(forLeader.map((event) => event.id)).toEqual([yesterday.id, lastWeek.id])
+    expect(forLeader.find((event) => event.id === lastWeek.id)?.marked).toBe(1)
+    expect([older.id, tomorrow.id].some((id) => forDirector.some((event) => event.id === id))).toBe(false)
   })
 })
 
