@@ -1,6 +1,6 @@
-import { useRouteLoaderData } from 'react-router'
 import { AREA_TITLES, areaLinks } from '#app/components/areas.ts'
 import { AreaErrorBoundary, SiteFrame } from '#app/components/area-layout.tsx'
+import { useRouteLoaderData } from 'react-router'
 import { requireArea } from '#app/modules/identity/area-access.server.ts'
 import type { loader as rootLoader } from '#app/root.tsx'
 import type { Route } from './+types/portal'
@@ -9,7 +9,7 @@ import type { Route } from './+types/portal'
 export const middleware: Route.MiddlewareFunction[] = [requireArea('portal')]
 
 export default function PortalLayout() {
-  // Coverage and attendance are in the menu only for those who may open them.
+  // The grants the root loader sent: links a director may use (Venues, Coverage, Attendance) show only to those allowed.
   const grants = useRouteLoaderData<typeof rootLoader>('root')?.user?.grants
   return <SiteFrame area={AREA_TITLES.portal} links={areaLinks('portal', grants)} />
 }
