@@ -26,6 +26,8 @@ export function areaLinks(area: AreaName, grants: Grants | null | undefined): Ar
         ...(can(grants, 'event.edit') ? [{ to: href('/portal/venues'), label: 'Venues' }] : []),
         ...(can(grants, 'member.view.all') ? [{ to: href('/portal/coverage'), label: 'Coverage' }] : []),
         ...(reachesAnyone(attendanceReach(grants)) ? [{ to: href('/portal/attendance'), label: 'Attendance' }] : []),
+        { to: href('/portal/directory'), label: 'Directory' },
+        { to: href('/portal/profile'), label: 'My profile' },
       ]
     case 'library':
       return [{ to: href('/library'), label: 'Catalogue', end: true }]

@@ -280,6 +280,15 @@ const MATRIX: Record<string, Entry> = {
       { form: { intent: 'delete', confirm: 'on' }, expect: refused(BELOW_SCHEDULERS) },
     ],
   },
+  // The directory (directory.view) and one's own profile (profile.edit.own) are for every
+  // member. An empty profile form is valid (every field may be blank) and would save, so
+  // the probe sends a bad e-mail: 400 for members, and for the admins (no member record).
+  'routes/portal.directory': { url: '/portal/directory', get: signedIn() },
+  'routes/portal.profile': {
+    url: '/portal/profile',
+    get: signedIn(),
+    post: [{ form: { email: 'not-an-address' }, expect: signedIn(400) }],
+  },
 
   // Music library.
   'routes/library': { url: '/library', get: only(LIBRARY) },
