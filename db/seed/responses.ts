@@ -237,3 +237,27 @@ function buildStatusHistory(members: Member[], anchor: string): Insertable<Membe
   }
   return changes
 }
+
+const RELATIONSHIPS = ['Partner', 'Wife', 'Husband', 'Mother', 'Father', 'Daughter', 'Son', 'Sister', 'Friend']
+const CONTACT_FIRST_NAMES = ['Alex', 'Chris', 'Jo', 'Pat', 'Sam', 'Robin', 'Morgan', 'Jamie', 'Kim', 'Lesley']
+
+/**
+ * Emergency contacts for most players, in the clear: the seed seals them with
+ * the running band's data key (the pure build has no key to seal with).
+ */
+export function buildEmergencyContacts(
+  members: readonly Pick<Insertable<MembersTable>, 'id' | 'last_name' | 'status'>[],
+): { memberId: string; contacts: { name: string; relationship: string | null; phone: string }[] }[] {
+  const random = createRandom('emergency contacts')
+  return members.flatMap((member, index) => {
+    const has = random.chance(0.7)
+    const two = random.chance(0.25)
+    const first = random.pick(CONTACT_FIRST_NAMES)
+    const relationship = random.pick(RELATIONSHIPS)
+    if (!member.id || member.status !== 'active' || !has) return []
+    const phone = (n: number) => `07700 900${String((index * 53 + n) % 1000).padStart(3, '0')}`
+    const contacts = [{ name: `${first} ${member.last_name}`, relationship, phone: phone(211) }]
+    if (two) contacts.push({ name: `${random.pick(CONTACT_FIRST_NAMES)} ${member.last_name}`, relationship: 'Parent', phone: phone(457) })
+    return [{ memberId: member.id, contacts }]
+  })
+}

@@ -1,8 +1,11 @@
 import { type Insertable, type Kysely, sql, type Transaction } from 'kysely'
 import type { Database } from '#db/types.ts'
 import { recordAudit, systemContext } from '#app/modules/audit/audit.server.ts'
+import { sealEmergencyContacts } from '#app/modules/members/emergency-contacts.server.ts'
+import type { DataKeyRing } from '#app/platform/secret-box.server.ts'
 import { addDemoAccounts } from './demo-accounts.server.ts'
 import { buildDemoBand, DEMO_BAND_TABLES } from './demo-band.ts'
+import { buildEmergencyContacts } from './responses.ts'
 
 /** Rows written, table by table. */
 export type SeedSummary = { [Table in (typeof DEMO_BAND_TABLES)[number]]: number } & { demo_accounts: number }
@@ -32,7 +35,8 @@ export class DemoSeedRefusedError extends Error {
  */
 export async function seedDemoBand(
   db: Kysely<Database>,
-  options: { today?: Date; demoPassword?: string; chainKey: string },
+  /** With `memberDataKeys`, most players get emergency contacts sealed with them. */
+  options: { today?: Date; demoPassword?: string; chainKey: string; memberDataKeys?: DataKeyRing },
 ): Promise<SeedSummary> {
   const band = buildDemoBand({ today: options.today ?? new Date() })
   return db.transaction().execute(async (trx) => {
@@ -44,6 +48,16 @@ export async function seedDemoBand(
     const summary = {} as SeedSummary
     for (const table of DEMO_BAND_TABLES) {
       summary[table] = await insertInBatches(trx, table, band[table])
+    }
+    const { memberDataKeys } = options
+    if (memberDataKeys) {
+      for (const { memberId, contacts } of buildEmergencyContacts(band.members)) {
+        await trx
+          .updateTable('members')
+          .set({ emergency_contacts_sealed: sealEmergencyContacts(contacts, memberDataKeys, memberId) })
+          .where('id', '=', memberId)
+          .execute()
+      }
     }
     summary.demo_accounts = await addDemoAccounts(trx, options.demoPassword ?? 'band-demo-2026')
     await recordAudit(trx, systemContext('Demo seed', options.chainKey), {

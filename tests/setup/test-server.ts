@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { pathToFileURL } from 'node:url'
 import type * as ServerEntry from '#server/main.ts'
-import { resolveAuditKey } from '#app/platform/config.server.ts'
+import { resolveAuditKey, resolveMemberDataKeys } from '#app/platform/config.server.ts'
+import { decodeDataKey } from '#app/platform/secret-box.server.ts'
 import { seedDemoBand } from '#db/seed/seed.server.ts'
 import { createTestDatabase, type TestDatabase } from './database.ts'
 import { freePort } from './server-process.ts'
@@ -50,7 +51,17 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     database = await createTestDatabase()
     // Seeded with the audit key the server will derive from its secret, so the chain stays whole.
     const secret = options.env?.SESSION_SECRET ?? TEST_SESSION_SECRET
-    await seedDemoBand(database.db, { chainKey: resolveAuditKey({ auditKey: options.env?.AUDIT_KEY }, secret) })
+    await seedDemoBand(database.db, {
+      chainKey: resolveAuditKey({ auditKey: options.env?.AUDIT_KEY }, secret),
+      // The key the server will use, so the seeded emergency contacts open there.
+      memberDataKeys: resolveMemberDataKeys(
+        {
+          memberDataKey: options.env?.MEMBER_DATA_KEY ? decodeDataKey(options.env.MEMBER_DATA_KEY) : undefined,
+          memberDataKeyPrevious: options.env?.MEMBER_DATA_KEY_PREVIOUS ? decodeDataKey(options.env.MEMBER_DATA_KEY_PREVIOUS) : undefined,
+        },
+        secret,
+      ),
+    })
     await database.close()
   }
   // A deployment with DATABASE_URL must name its address (PUBLIC_URL): pick the port first.
