@@ -103,13 +103,14 @@ export default function CalendarPage({ loaderData, actionData }: Route.Component
                   <p id="calendar-url-hint" className="text-sm text-stone-700">
                     Select it and copy it into your calendar app (“Subscribe to calendar”, “From URL” or “Add by URL”).
                   </p>
-                  <input
+                  {/* A read-only text area, not an input: the whole address wraps into view on a narrow phone. */}
+                  <textarea
                     id="calendar-url"
-                    type="text"
                     readOnly
+                    rows={3}
                     value={loaderData.feed.url}
                     aria-describedby="calendar-url-hint"
-                    className="block min-h-11 w-full rounded border border-stone-400 bg-stone-50 px-3 py-2 font-mono text-sm"
+                    className="block w-full resize-none break-all rounded border border-stone-400 bg-stone-50 px-3 py-2 font-mono text-sm sm:h-auto"
                   />
                 </div>
                 <p className="flex flex-wrap gap-3">
@@ -127,10 +128,10 @@ export default function CalendarPage({ loaderData, actionData }: Route.Component
             )}
             {loaderData.step === undefined ? (
               <p className="flex flex-wrap gap-3">
-                <Link className={secondary} to={`${href('/portal/calendar')}?step=new`}>
+                <Link className={secondary} to={`${href('/portal/calendar')}?step=new#confirm`}>
                   Make a new link
                 </Link>
-                <Link className={secondary} to={`${href('/portal/calendar')}?step=off`}>
+                <Link className={secondary} to={`${href('/portal/calendar')}?step=off#confirm`}>
                   Turn off
                 </Link>
               </p>
@@ -177,7 +178,8 @@ export default function CalendarPage({ loaderData, actionData }: Route.Component
 
 function ConfirmStep({ heading, text, intent, label }: { heading: string; text: string; intent: 'regenerate' | 'turn-off'; label: string }) {
   return (
-    <section aria-labelledby="confirm-heading" className="space-y-3 rounded-lg border border-red-300 bg-red-50 p-5 sm:p-6">
+    // The step's own anchor (#confirm), so a phone scrolls to it without JavaScript.
+    <section id="confirm" aria-labelledby="confirm-heading" className="space-y-3 rounded-lg border border-red-300 bg-red-50 p-5 sm:p-6">
       <h2 id="confirm-heading" className="text-xl font-semibold text-red-950">
         {heading}
       </h2>

@@ -84,8 +84,7 @@ function parse(text: string): { calendar: ICAL.Component; events: ParsedEvent[] 
 
 async function feedAddress(): Promise<string> {
   const page = await musician.get('/portal/calendar')
-  const url = /id="calendar-url"[^>]*value="([^"]+)"|value="([^"]+)"[^>]*id="calendar-url"/.exec(page.html)
-  const address = url?.[1] ?? url?.[2]
+  const address = /<textarea[^>]*id="calendar-url"[^>]*>([^<]+)<\/textarea>/.exec(page.html)?.[1]
   if (!address) throw new Error(`no calendar address on the page:\n${page.text}`)
   return new URL(address).pathname
 }
