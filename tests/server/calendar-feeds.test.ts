@@ -57,7 +57,10 @@ beforeAll(async () => {
     .execute()
   created.push(...rows.map((row) => row.id))
   const before = rows.find((row) => row.title.includes('before'))?.id ?? ''
-  await db.insertInto('rsvps').values({ event_id: before, member_id: memberId, answer: 'maybe', note: 'late, 20 min' }).onConflict((oc) => oc.doNothing()).execute()
+  await db.insertInto('rsvps').values({ event_id: before, member_id: memberId, answer: 'maybe', note: 'late, 20 min' }).execute()
+  // Away on the day of the called-off rehearsal (a winter date: UTC and London agree).
+  const awayOn = new Date(tuesdayAfter.getTime() + 7 * day).toISOString().slice(0, 10)
+  await db.insertInto('absences').values({ member_id: memberId, starts_on: awayOn, ends_on: awayOn, reason: 'Feed test trip' }).execute()
 }, 120_000)
 afterAll(() => server?.stop())
 
@@ -152,6 +155,10 @@ describe('a member’s calendar feed', () => {
     const cancelled = events.find((event) => event.summary.includes('called off'))
     expect(cancelled?.status).toBe('CANCELLED')
     expect(cancelled?.description).toContain('Cancelled: Hall flooded; sorry')
+    // An absence answers "not going" where the member gave no answer (the roll's rule).
+    expect(cancelled?.summary).toBe('Cancelled: Feed test: called off (Not going)')
+    expect(cancelled?.description).toContain('Your answer: Not going (you are away)')
+    expect(cancelled?.rsvp).toBe('NOT-GOING')
 
     // Only events the member is expected at: the private concert is for everyone, and it is there.
     expect(events.some((event) => event.summary.includes('private concert'))).toBe(true)
