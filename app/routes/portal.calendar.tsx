@@ -167,7 +167,7 @@ export default function CalendarPage({ loaderData, actionData }: Route.Component
           </a>
         </p>
         <p>
-          <Link className="text-brand-800 underline" to={href('/portal/events')}>
+          <Link className="inline-flex min-h-11 items-center text-brand-800 underline" to={href('/portal/events')}>
             See the whole schedule
           </Link>
         </p>
