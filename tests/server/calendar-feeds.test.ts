@@ -36,6 +36,15 @@ beforeAll(async () => {
   const user = await db.selectFrom('users').select('member_id').where('email', '=', 'musician@example.org').executeTakeFirstOrThrow()
   memberId = user.member_id ?? ''
   const venue = await db.selectFrom('venues').select('id').orderBy('name').executeTakeFirstOrThrow()
+  const sectionId = async (name: string) => (await db.selectFrom('sections').select('id').where('name', '=', name).executeTakeFirstOrThrow()).id
+  const [flutes, clarinets] = [await sectionId('Flutes & Double Reeds'), await sectionId('Clarinets')]
+  const sectional = (title: string, section: string) => ({
+    kind: 'sectional' as const,
+    title,
+    section_id: section,
+    starts_at: new Date(tuesdayBefore.getTime() + day),
+    ends_at: new Date(tuesdayBefore.getTime() + day + 3_600_000),
+  })
   const rows = await db
     .insertInto('events')
     .values([
@@ -52,6 +61,8 @@ beforeAll(async () => {
       { kind: 'concert', title: 'Feed test: concert in summer time', starts_at: tuesdayBefore, ends_at: new Date(tuesdayBefore.getTime() + 2 * 3_600_000), is_public: true, venue_id: venue.id },
       { kind: 'concert', title: 'Feed test: concert in winter time', starts_at: tuesdayAfter, ends_at: new Date(tuesdayAfter.getTime() + 2 * 3_600_000), is_public: true, status: 'cancelled' },
       { kind: 'concert', title: 'Feed test: private concert', starts_at: tuesdayAfter, ends_at: new Date(tuesdayAfter.getTime() + 2 * 3_600_000), is_public: false },
+      sectional('Feed test: flutes sectional', flutes),
+      sectional('Feed test: clarinets sectional', clarinets),
     ])
     .returning(['id', 'title'])
     .execute()
@@ -160,8 +171,11 @@ describe('a member’s calendar feed', () => {
     expect(cancelled?.description).toContain('Your answer: Not going (you are away)')
     expect(cancelled?.rsvp).toBe('NOT-GOING')
 
-    // Only events the member is expected at: the private concert is for everyone, and it is there.
+    // Only events the member (a clarinet) is expected at, per the roll: the band's
+    // private concert and the clarinets' sectional, not the flutes'.
     expect(events.some((event) => event.summary.includes('private concert'))).toBe(true)
+    expect(events.some((event) => event.summary.startsWith('Feed test: clarinets sectional'))).toBe(true)
+    expect(events.some((event) => event.summary.includes('flutes sectional'))).toBe(false)
     // Every event comes from the roll window: nothing older than about 3 months.
     for (const event of events) expect(event.start.getTime()).toBeGreaterThan(Date.now() - 93 * day)
 
@@ -184,10 +198,14 @@ describe('a member’s calendar feed', () => {
     expect((await musician.post('/portal/calendar', { intent: 'regenerate' })).status).toBe(400)
     expect(await feedAddress()).toBe(old)
 
+    const database = await openServerDatabase(server)
+    const lastAudit = (await database.db.selectFrom('audit_log').select((eb) => eb.fn.max('id').as('id')).executeTakeFirst())?.id ?? 0
     const made = await musician.post('/portal/calendar', { intent: 'regenerate', confirmed: 'yes' })
     expect((await musician.follow(made)).toast).toBe('Your new calendar link is ready. The old one no longer works.')
     const fresh = await feedAddress()
     expect(fresh).not.toBe(old)
+    expect((await auditRowsSince(database, Number(lastAudit))).map((row) => [row.action, row.entityId])).toEqual([['calendar_feed.regenerate', memberId]])
+    await database.close()
     const anonymous = new BrowserSession(server.url)
     expect((await anonymous.get(old)).status).toBe(404)
     expectCalendarText(await anonymous.get(fresh))
@@ -196,8 +214,15 @@ describe('a member’s calendar feed', () => {
   it('turns off: the address answers 404 and the page offers a new one', async () => {
     const path = await feedAddress()
     expect((await musician.get('/portal/calendar?step=off')).text).toContain('Turn off your calendar link?')
+    const database = await openServerDatabase(server)
+    const lastAudit = (await database.db.selectFrom('audit_log').select((eb) => eb.fn.max('id').as('id')).executeTakeFirst())?.id ?? 0
     const off = await musician.post('/portal/calendar', { intent: 'turn-off', confirmed: 'yes' })
     expect((await musician.follow(off)).toast).toContain('Your calendar link is turned off')
+    expect((await auditRowsSince(database, Number(lastAudit))).map((row) => [row.action, row.entityId])).toEqual([['calendar_feed.revoke', memberId]])
+    // A second "turn off" (an old tab): nothing to remove, nothing audited.
+    expect((await musician.follow(await musician.post('/portal/calendar', { intent: 'turn-off', confirmed: 'yes' }))).toast).toBe('Your calendar link was already off.')
+    expect(await auditRowsSince(database, Number(lastAudit))).toHaveLength(1)
+    await database.close()
     const anonymous = new BrowserSession(server.url)
     const gone = await anonymous.get(path)
     expect(gone.status).toBe(404)
