@@ -5,7 +5,7 @@ import { expect, test } from './fixtures.ts'
 test('the public site works without JavaScript', async ({ page, visit, checkAccessibility }) => {
   await visit('/')
   await expect(page.getByRole('heading', { level: 1, name: 'Riverside Community Band' })).toBeVisible()
-  // Public pages do not ask for hydration (docs/decisions/008): no script at all, not merely one left unrun.
+  // Public pages do not ask for hydration (docs/decisions/009): no script at all, not merely one left unrun.
   expect(await page.locator('script').count()).toBe(0)
 
   await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'About' }).click()
