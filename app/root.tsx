@@ -1,8 +1,9 @@
 import type { ReactNode } from 'react'
-import { data, Links, Meta, Outlet, Scripts, ScrollRestoration, useRouteLoaderData } from 'react-router'
+import { data, Links, Meta, Outlet, Scripts, ScrollRestoration, useMatches, useRouteLoaderData } from 'react-router'
 import type { Route } from './+types/root'
 import stylesheet from './app.css?url'
 import { describeError } from './components/error-boundary.tsx'
+import { wantsHydration } from './components/hydration.ts'
 import { useNonce } from './components/nonce.tsx'
 import { AreaErrorBoundary } from './components/area-layout.tsx'
 import { ToastMessage } from './components/toast.tsx'
@@ -43,6 +44,9 @@ export const meta: Route.MetaFunction = ({ loaderData, error }) => {
 export function Layout({ children }: { children: ReactNode }) {
   const nonce = useNonce()
   const toast = useRouteLoaderData<typeof loader>('root')?.toast ?? null
+  // Phone pages ship no JavaScript: only routes whose handle asks get React's
+  // client, its module preloads and the data hand-off (ADR 009).
+  const hydrate = wantsHydration(useMatches())
   return (
     <html lang="en" className="h-full">
       <head>
@@ -60,8 +64,12 @@ export function Layout({ children }: { children: ReactNode }) {
         </a>
         <ToastMessage toast={toast} />
         {children}
-        <ScrollRestoration nonce={nonce} />
-        <Scripts nonce={nonce} />
+        {hydrate ? (
+          <>
+            <ScrollRestoration nonce={nonce} />
+            <Scripts nonce={nonce} />
+          </>
+        ) : null}
       </body>
     </html>
   )

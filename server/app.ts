@@ -131,7 +131,7 @@ function requestIdAndLogging(runtime: Runtime): RequestHandler {
  */
 export function redactSecrets(url: string): string {
   const [path = '', query] = url.split('?', 2)
-  const safePath = path.replace(/^\/invite\/[^/]+/, '/invite/[redacted]')
+  const safePath = path.replace(/^\/invite\/[^/]+/, '/invite/[redacted]').replace(/^\/calendar\/[^/]+/, '/calendar/[redacted].ics')
   if (query === undefined) return safePath
   const params = new URLSearchParams(query)
   for (const name of [...params.keys()]) {

@@ -35,7 +35,7 @@ export function SiteFrame({ area, links, frame, children }: { area?: string; lin
       <SiteHeader bandName={bandName} navigation={data?.navigation ?? []} user={data?.user ?? null} />
       {area && links?.length ? (
         <div className="border-b border-stone-200 bg-white">
-          <nav aria-label={area} className="mx-auto flex max-w-6xl flex-wrap items-center gap-x-4 gap-y-1 px-4 py-2">
+          <nav aria-label={area} className="mx-auto flex max-w-6xl flex-wrap items-center gap-x-4 gap-y-0 px-4 py-1">
             <p className="text-sm font-semibold uppercase tracking-wide text-stone-500">{area}</p>
             <ul className="flex flex-wrap gap-1 text-sm">
               {links.map((link) => (
@@ -44,7 +44,7 @@ export function SiteFrame({ area, links, frame, children }: { area?: string; lin
                     to={link.to}
                     end={link.end}
                     className={({ isActive }) =>
-                      `block rounded px-3 py-1.5 hover:bg-stone-100 ${isActive ? 'bg-brand-50 font-semibold text-brand-900' : 'text-stone-800'}`
+                      `flex min-h-11 items-center rounded px-3 hover:bg-stone-100 ${isActive ? 'bg-brand-50 font-semibold text-brand-900' : 'text-stone-800'}`
                     }
                   >
                     {link.label}

@@ -16,11 +16,12 @@ export function areasFor(user: FrameUser | null): { to: string; label: string }[
   ]
 }
 
+// Every link and button of the frame is at least 44 px tall (min-h-11): tap targets on a phone.
 const publicLink = ({ isActive }: { isActive: boolean }) =>
-  `rounded px-2 py-1 hover:bg-white/10 ${isActive ? 'underline decoration-2 underline-offset-4' : ''}`
+  `inline-flex min-h-11 items-center rounded px-2 hover:bg-white/10 ${isActive ? 'underline decoration-2 underline-offset-4' : ''}`
 
 const areaLink = ({ isActive }: { isActive: boolean }) =>
-  `block rounded-full px-3 py-1 text-sm font-medium ${isActive ? 'bg-white text-brand-900' : 'text-white hover:bg-white/15'}`
+  `inline-flex min-h-11 items-center rounded-full px-3 text-sm font-medium ${isActive ? 'bg-white text-brand-900' : 'text-white hover:bg-white/15'}`
 
 /**
  * The one header of every page: the band, the public navigation, and for a
@@ -39,8 +40,8 @@ export function SiteHeader({
   const areas = areasFor(user)
   return (
     <header className="bg-brand-800 text-white">
-      <div className="mx-auto flex max-w-6xl flex-wrap items-center justify-between gap-x-6 gap-y-3 px-4 py-3">
-        <Link to={href('/')} className="flex items-center gap-3 text-lg font-bold tracking-tight">
+      <div className="mx-auto flex max-w-6xl flex-wrap items-center justify-between gap-x-6 gap-y-1 px-4 py-2">
+        <Link to={href('/')} className="flex min-h-11 items-center gap-3 text-lg font-bold tracking-tight">
           <BandMark />
           <span>{bandName}</span>
         </Link>
@@ -60,7 +61,7 @@ export function SiteHeader({
             ))}
             {user ? null : (
               <li>
-                <NavLink to={href('/login')} className="ml-1 rounded-full bg-white px-3 py-1 font-semibold text-brand-900 hover:bg-brand-50">
+                <NavLink to={href('/login')} className="ml-1 inline-flex min-h-11 items-center rounded-full bg-white px-3 font-semibold text-brand-900 hover:bg-brand-50">
                   Members’ sign in
                 </NavLink>
               </li>
@@ -70,7 +71,7 @@ export function SiteHeader({
       </div>
       {user ? (
         <div className="border-t border-white/15 bg-brand-900">
-          <div className="mx-auto flex max-w-6xl flex-wrap items-center justify-between gap-x-4 gap-y-2 px-4 py-2">
+          <div className="mx-auto flex max-w-6xl flex-wrap items-center justify-between gap-x-4 gap-y-1 px-4 py-1">
             <nav aria-label="Your areas">
               <ul className="flex flex-wrap gap-1">
                 {areas.map((area) => (
@@ -86,7 +87,7 @@ export function SiteHeader({
               <span>
                 Signed in as <strong className="font-semibold">{user.displayName}</strong>
               </span>
-              <SignOutButton className="rounded-full border border-white/40 px-3 py-1 hover:bg-white/15" />
+              <SignOutButton className="min-h-11 rounded-full border border-white/40 px-4 hover:bg-white/15" />
             </div>
           </div>
         </div>

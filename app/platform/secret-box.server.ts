@@ -21,7 +21,11 @@ const VERSION = 'v1'
 const KEYED_VERSION = 'k1'
 // A distinct info string per use gives each its own key, unrelated to the
 // cookie-signing one. Fixed forever: two-step secrets sealed with 'totp' must open.
-const HKDF_INFO = { totp: 'band-platform totp secret v1', mail: 'band-platform outbox mail v1' } as const
+const HKDF_INFO = {
+  totp: 'band-platform totp secret v1',
+  mail: 'band-platform outbox mail v1',
+  calendar: 'band-platform calendar feed token v1',
+} as const
 export type SecretPurpose = keyof typeof HKDF_INFO
 const HKDF_SALT = 'band-platform secret-box'
 const IV_BYTES = 12 // the GCM standard nonce; random per seal

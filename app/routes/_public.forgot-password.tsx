@@ -10,6 +10,10 @@ import { throttledResponse, tooManyAttempts } from '#app/modules/identity/thrott
 import { runtimeContext } from '#app/platform/context.ts'
 import { redirectWithToast } from '#app/platform/toast.server.ts'
 import type { Route } from './+types/_public.forgot-password'
+import { hydrated } from '#app/components/hydration.ts'
+
+// Conform clears a shown error while typing: worth the script on the sign-in pages.
+export const handle = hydrated
 
 export const meta: Route.MetaFunction = () => [{ title: 'Forgot your password?' }]
 

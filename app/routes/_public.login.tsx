@@ -16,6 +16,10 @@ import {
 import { throttledResponse, tooManyAttempts } from '#app/modules/identity/throttled-response.ts'
 import { runtimeContext } from '#app/platform/context.ts'
 import type { Route } from './+types/_public.login'
+import { hydrated } from '#app/components/hydration.ts'
+
+// Conform clears a shown error while typing: worth the script on the sign-in pages.
+export const handle = hydrated
 
 export const meta: Route.MetaFunction = () => [{ title: 'Sign in' }]
 

@@ -14,6 +14,10 @@ import {
 import { throttledResponse, tooManyAttempts } from '#app/modules/identity/throttled-response.ts'
 import { runtimeContext } from '#app/platform/context.ts'
 import type { Route } from './+types/_public.login_.two-factor'
+import { hydrated } from '#app/components/hydration.ts'
+
+// Conform clears a shown error while typing: worth the script on the sign-in pages.
+export const handle = hydrated
 
 export const meta: Route.MetaFunction = () => [{ title: 'Two-step sign-in' }]
 

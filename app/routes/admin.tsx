@@ -5,6 +5,10 @@ import { requireArea } from '#app/modules/identity/area-access.server.ts'
 import { requireAnyPermission } from '#app/modules/identity/auth.server.ts'
 import type { loader as rootLoader } from '#app/root.tsx'
 import type { Route } from './+types/admin'
+import { hydrated } from '#app/components/hydration.ts'
+
+// Laptop pages with Conform forms: errors clear as you type.
+export const handle = hydrated
 
 // Holding any admin permission opens the area; each page then asks for its own.
 export const middleware: Route.MiddlewareFunction[] = [requireArea('admin', (args) => void requireAnyPermission(args, ADMIN_AREA_PERMISSIONS))]

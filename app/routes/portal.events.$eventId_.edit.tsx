@@ -12,6 +12,10 @@ import { runtimeContext } from '#app/platform/context.ts'
 import { notFound } from '#app/platform/errors.ts'
 import { redirectWithToast } from '#app/platform/toast.server.ts'
 import type { Route } from './+types/portal.events.$eventId_.edit'
+import { hydrated } from '#app/components/hydration.ts'
+
+// A director's page with Conform forms: errors clear as you type (ADR 009).
+export const handle = hydrated
 
 export const meta: Route.MetaFunction = ({ loaderData }) => [{ title: loaderData ? `Edit ${loaderData.event.title}` : 'Edit event' }]
 

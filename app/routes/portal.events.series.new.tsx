@@ -10,6 +10,10 @@ import { getBandProfile } from '#app/modules/settings/band-profile.server.ts'
 import { runtimeContext } from '#app/platform/context.ts'
 import { redirectWithToast } from '#app/platform/toast.server.ts'
 import type { Route } from './+types/portal.events.series.new'
+import { hydrated } from '#app/components/hydration.ts'
+
+// A director's page with Conform forms: errors clear as you type (ADR 009).
+export const handle = hydrated
 
 export const meta: Route.MetaFunction = () => [{ title: 'New weekly series' }]
 

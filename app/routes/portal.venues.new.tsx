@@ -7,6 +7,10 @@ import { auditContextOf, requirePermission } from '#app/modules/identity/auth.se
 import { runtimeContext } from '#app/platform/context.ts'
 import { redirectWithToast } from '#app/platform/toast.server.ts'
 import type { Route } from './+types/portal.venues.new'
+import { hydrated } from '#app/components/hydration.ts'
+
+// A director's page with Conform forms: errors clear as you type (ADR 009).
+export const handle = hydrated
 
 export const meta: Route.MetaFunction = () => [{ title: 'New venue' }]
 

@@ -5,7 +5,8 @@ import { expect, test } from './fixtures.ts'
 test('the public site works without JavaScript', async ({ page, visit, checkAccessibility }) => {
   await visit('/')
   await expect(page.getByRole('heading', { level: 1, name: 'Riverside Community Band' })).toBeVisible()
-  expect(await page.locator('script[type="module"]').count()).toBeGreaterThan(0) // present, but not run
+  // Public pages do not ask for hydration (docs/decisions/009): no script at all, not merely one left unrun.
+  expect(await page.locator('script').count()).toBe(0)
 
   await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'About' }).click()
   await expect(page).toHaveURL(/\/about$/)

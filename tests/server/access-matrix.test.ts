@@ -119,6 +119,9 @@ const MATRIX: Record<string, Entry> = {
   'routes/_public._index': { url: '/', get: everyone(200) },
   'routes/_public.$slug': { url: '/about', get: everyone(200) },
   'routes/_public.$': { url: '/no-such-page/anywhere', get: everyone(404) },
+  // Calendars: public concerts for anyone; a member's feed is opened by its secret token alone (unknown: 404).
+  'routes/concerts[.ics]': { url: '/concerts.ics', get: everyone(200) },
+  'routes/calendar.$file': { url: `/calendar/${unknownToken}.ics`, get: everyone(404) },
 
   // Signing in and out.
   'routes/_public.login': {
@@ -208,6 +211,12 @@ const MATRIX: Record<string, Entry> = {
   // The schedule is for every member (event.view); an event that does not exist is a 404.
   'routes/portal.events._index': { url: '/portal/events', get: signedIn() },
   'routes/portal.events.$eventId': { url: `/portal/events/${randomUUID()}`, get: signedIn(404) },
+  // Each member's own calendar link; a form without its confirmation changes nothing (400).
+  'routes/portal.calendar': {
+    url: '/portal/calendar',
+    get: signedIn(),
+    post: [{ form: {}, expect: signedIn(400) }, { form: { intent: 'turn-off' }, expect: signedIn(400) }, { form: { intent: 'regenerate' }, expect: signedIn(400) }],
+  },
   // Coverage is for those who see every member (member.view.all: directors and up).
   'routes/portal.coverage': { url: '/portal/coverage', get: only(DIRECTORS) },
   'routes/portal.events.$eventId_.coverage': { url: `/portal/events/${randomUUID()}/coverage`, get: only(DIRECTORS, 404) },

@@ -38,7 +38,7 @@ function eventDate(timeZone: string) {
 }
 
 /** An absence (in scope as `absences`) covers the event's date. */
-function covers(timeZone: string) {
+export function covers(timeZone: string) {
   return sql<boolean>`${eventDate(timeZone)} between absences.starts_on and absences.ends_on`
 }
 
