@@ -45,7 +45,7 @@ export function Layout({ children }: { children: ReactNode }) {
   const nonce = useNonce()
   const toast = useRouteLoaderData<typeof loader>('root')?.toast ?? null
   // Phone pages ship no JavaScript: only routes whose handle asks get React's
-  // client, its module preloads and the data hand-off (ADR 009).
+  // client, its module preloads and the data hand-off (ADR 010).
   const hydrate = wantsHydration(useMatches())
   return (
     <html lang="en" className="h-full">

@@ -1,7 +1,7 @@
 import type { UIMatch } from 'react-router'
 
 /**
- * Which pages load React in the browser (docs/decisions/009-hydrate-only-where-asked.md).
+ * Which pages load React in the browser (docs/decisions/010-hydrate-only-where-asked.md).
  * A route module asks with `export const handle = hydrated`; a layout's ask
  * covers every page under it. Everything else is server-rendered HTML with
  * no script at all: its forms are plain posts and work as they are.

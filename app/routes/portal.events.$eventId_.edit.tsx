@@ -14,7 +14,7 @@ import { redirectWithToast } from '#app/platform/toast.server.ts'
 import type { Route } from './+types/portal.events.$eventId_.edit'
 import { hydrated } from '#app/components/hydration.ts'
 
-// A director's page with Conform forms: errors clear as you type (ADR 009).
+// A director's page with Conform forms: errors clear as you type (ADR 010).
 export const handle = hydrated
 
 export const meta: Route.MetaFunction = ({ loaderData }) => [{ title: loaderData ? `Edit ${loaderData.event.title}` : 'Edit event' }]

@@ -13,7 +13,7 @@ import type { SubmissionResult } from '@conform-to/react'
 import type { Route } from './+types/portal.venues.$venueId'
 import { hydrated } from '#app/components/hydration.ts'
 
-// A director's page with Conform forms: errors clear as you type (ADR 009).
+// A director's page with Conform forms: errors clear as you type (ADR 010).
 export const handle = hydrated
 
 export const meta: Route.MetaFunction = ({ loaderData }) => [{ title: loaderData?.venue.name ?? 'Venue' }]
