@@ -37,6 +37,8 @@ export async function inviteMember(db: Db, input: {
   displayName: string
   role: RoleName
   sectionId: string | null
+  /** "Invite this member" on the member page: the account is linked to this member when accepted. */
+  memberId?: string
   inviter: { id: string; grants: Grants }
   siteOrigin: string
   /** The app's secret: seals the mail's copy of the link (`runtime.sessionSecret`). */
@@ -56,12 +58,21 @@ export async function inviteMember(db: Db, input: {
     .executeTakeFirst()
   if (existing) return { kind: 'refused', field: 'email', message: 'Someone already has an account with that email address.' }
 
-  const member = await db
-    .selectFrom('members')
-    .select('id')
-    .where(emailIs('members', input.email))
-    .where('deleted_at', 'is', null)
-    .executeTakeFirst()
+  let member: { id: string } | undefined
+  if (input.memberId) {
+    member = await db.selectFrom('members').select('id').where('id', '=', input.memberId).where('deleted_at', 'is', null).executeTakeFirst()
+    if (!member) return { kind: 'refused', field: 'email', message: 'There is no such member.' }
+    const linked = await db.selectFrom('users').select('id').where('member_id', '=', member.id).executeTakeFirst()
+    if (linked) return { kind: 'refused', field: 'email', message: 'This member already has an account.' }
+  } else {
+    // Inviting someone already on the roster by their address links them too.
+    member = await db
+      .selectFrom('members')
+      .select('id')
+      .where(emailIs('members', input.email))
+      .where('deleted_at', 'is', null)
+      .executeTakeFirst()
+  }
   const token = newToken()
   const link = `${input.siteOrigin}/invite/${token}`
   const invitation = await db.transaction().execute(async (trx) => {
@@ -89,7 +100,7 @@ export async function inviteMember(db: Db, input: {
     await recordAudit(trx, input.audit, {
       action: 'auth.invitation.sent',
       entity: ['invitation', row.id],
-      after: { email: input.email, displayName: input.displayName, role: input.role, sectionId: input.sectionId },
+      after: { email: input.email, displayName: input.displayName, role: input.role, sectionId: input.sectionId, memberId: member?.id ?? null },
     })
     await enqueueMail(trx, {
       to: input.email,
@@ -150,9 +161,13 @@ export async function acceptInvitation(
       .where(emailIs('users', invitation.email))
       .executeTakeFirst()
     if (taken) return { kind: 'invalid-link' } as const
+    // The member the invitation was for, unless someone else's account took that member meanwhile.
+    const memberTaken = invitation.member_id
+      ? await trx.selectFrom('users').select('id').where('member_id', '=', invitation.member_id).executeTakeFirst()
+      : undefined
     const user = await trx
       .insertInto('users')
-      .values({ email: invitation.email, display_name: invitation.display_name, member_id: invitation.member_id })
+      .values({ email: invitation.email, display_name: invitation.display_name, member_id: memberTaken ? null : invitation.member_id })
       .returning('id')
       .executeTakeFirstOrThrow()
     await setPassword(trx, user.id, hash)
@@ -168,7 +183,7 @@ export async function acceptInvitation(
     await recordAudit(trx, { ...input.audit, actor: { id: user.id, name: invitation.display_name } }, {
       action: 'auth.invitation.accepted',
       entity: ['user', user.id],
-      after: { email: invitation.email, displayName: invitation.display_name, roles: grants.map((grant) => grant.role) },
+      after: { email: invitation.email, displayName: invitation.display_name, roles: grants.map((grant) => grant.role), memberId: memberTaken ? null : invitation.member_id },
       details: { invitationId: invitation.id },
     })
     return { kind: 'accepted', userId: user.id, displayName: invitation.display_name } as const
