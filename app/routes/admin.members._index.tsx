@@ -69,8 +69,8 @@ export default function Roster({ loaderData }: Route.ComponentProps) {
         </div>
       </header>
 
-      <Form method="get" role="search" aria-label="Find members" className="grid gap-3 rounded-lg border border-stone-200 bg-white p-4 sm:grid-cols-2 lg:grid-cols-6">
-        <div className="space-y-1 sm:col-span-2">
+      <Form method="get" role="search" aria-label="Find members" className="grid grid-cols-2 gap-3 rounded-lg border border-stone-200 bg-white p-4 lg:grid-cols-6">
+        <div className="col-span-2 space-y-1">
           <label htmlFor="roster-q" className="block text-sm font-medium">Name</label>
           <input id="roster-q" name="q" type="search" defaultValue={query.q ?? ''} maxLength={100} className={selectClass} placeholder="First, last or preferred name" />
         </div>
@@ -98,7 +98,7 @@ export default function Roster({ loaderData }: Route.ComponentProps) {
         <div className="space-y-1">
           <label htmlFor="roster-kind" className="block text-sm font-medium">Kind</label>
           <select id="roster-kind" name="kind" defaultValue={query.kind ?? ''} className={selectClass}>
-            <option value="">Members, guests and substitutes</option>
+            <option value="">Any kind</option>
             {MEMBER_KINDS.map((kind) => <option key={kind} value={kind}>{KIND_LABELS[kind]}s</option>)}
           </select>
         </div>
@@ -110,7 +110,7 @@ export default function Roster({ loaderData }: Route.ComponentProps) {
             <option value="joined">Joined date</option>
           </select>
         </div>
-        <div className="flex items-end gap-3 sm:col-span-2 lg:col-span-5">
+        <div className="col-span-2 flex items-end gap-3 lg:col-span-5">
           <button type="submit" className="min-h-11 rounded bg-brand-800 px-4 py-2 font-semibold text-white hover:bg-brand-900">Show</button>
           {filtered ? <Link to={href('/admin/members')} className="inline-flex min-h-11 items-center text-brand-800 underline">Clear filters</Link> : null}
         </div>
