@@ -134,6 +134,8 @@ export async function action(args: Route.ActionArgs) {
     }
     case 'invite': {
       const user = requirePermission(args, 'user.invite')
+      // The page shows no invitation form then: say it above the parts.
+      if (member.account) return refuse({ intent, message: `${name} already has an account.` })
       const submission = parseWithZod(formData, { schema: InviteMemberSchema })
       if (submission.status !== 'success') return refuse({ intent, result: submission.reply() })
       const outcome = await inviteMember(db, {
