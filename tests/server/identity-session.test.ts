@@ -206,7 +206,7 @@ describe('who may open what', () => {
     expect(page.status).toBe(403)
     const anonymous = await newBrowser().post('/admin/members/accounts', { intent: 'revoke-everyone' })
     expect(anonymous.status).toBe(302)
-    expect(anonymous.location).toBe('/login?redirectTo=%2Fadmin%2Fmembers')
+    expect(anonymous.location).toBe('/login?redirectTo=%2Fadmin%2Fmembers%2Faccounts')
   })
 
   it('opens /admin to the director (reports) but refuses them "sign out everyone"', async () => {
