@@ -153,7 +153,7 @@ export default function Roster({ loaderData }: Route.ComponentProps) {
                       <Link to={href('/admin/members/:memberId', { memberId: member.id })} className="inline-flex min-h-11 items-center text-lg font-semibold text-brand-800 underline md:min-h-0">
                         {member.firstName} {member.lastName}
                       </Link>
-                      {member.preferredName ? <span className="ml-2 text-stone-700">“{member.preferredName}”</span> : null}
+                      {member.preferredName && member.preferredName !== member.firstName ? <span className="ml-2 text-stone-700">“{member.preferredName}”</span> : null}
                       {member.kind !== 'member' ? <span className="ml-2"><Badge>{KIND_LABELS[member.kind]}</Badge></span> : null}
                     </th>
                     <td className="block text-stone-800 md:table-cell md:px-4 md:py-3">

@@ -210,7 +210,7 @@ function PreviewPart({ preview, busy }: { preview: Preview; busy: boolean }) {
               <thead className="border-b border-stone-200 bg-stone-50">
                 <tr>
                   <th scope="col" className="px-3 py-2">Row</th><th scope="col" className="px-3 py-2">Change</th><th scope="col" className="px-3 py-2">Name</th>
-                  <th scope="col" className="px-3 py-2">E-mail</th><th scope="col" className="px-3 py-2">Instrument</th><th scope="col" className="px-3 py-2">Status</th>
+                  <th scope="col" className="hidden px-3 py-2 sm:table-cell">E-mail</th><th scope="col" className="px-3 py-2">Instrument</th><th scope="col" className="px-3 py-2">Status</th>
                 </tr>
               </thead>
               <tbody className="divide-y divide-stone-200">
@@ -219,7 +219,7 @@ function PreviewPart({ preview, busy }: { preview: Preview; busy: boolean }) {
                     <td className="px-3 py-2">{row.row}</td>
                     <td className="px-3 py-2 font-medium">{row.action === 'create' ? 'New' : 'Update'}</td>
                     <td className="px-3 py-2">{row.firstName} {row.lastName}</td>
-                    <td className="px-3 py-2">{row.email}</td>
+                    <td className="hidden px-3 py-2 sm:table-cell">{row.email}</td>
                     <td className="px-3 py-2">{row.instrumentName ? `${row.instrumentName}${row.chair ? `, chair ${row.chair}` : ''}` : '—'}</td>
                     <td className="px-3 py-2">{row.status ? STATUS_LABELS[row.status] : row.action === 'create' ? STATUS_LABELS.active : 'unchanged'}</td>
                   </tr>

@@ -191,7 +191,7 @@ export default function MemberPage({ loaderData, actionData }: Route.ComponentPr
       <header className="space-y-2">
         <h1 className="text-3xl font-bold tracking-tight">
           {member.firstName} {member.lastName}
-          {member.preferredName ? <span className="ml-2 text-2xl font-normal text-stone-700">“{member.preferredName}”</span> : null}
+          {member.preferredName && member.preferredName !== member.firstName ? <span className="ml-2 text-2xl font-normal text-stone-700">“{member.preferredName}”</span> : null}
         </h1>
         <p className="flex flex-wrap items-center gap-2 text-stone-800">
           <StatusBadge status={member.status} />
