@@ -249,8 +249,12 @@ describe('a member’s page', () => {
       { status: 'on_leave', effective_on: '2026-11-15', note: 'Back in the spring' },
     ])
     expect((await db().selectFrom('members').select('status').where('id', '=', memberId).executeTakeFirstOrThrow()).status).toBe('on_leave')
-    // A change dated in the future waits for its day.
-    await admin.post(memberPage(memberId), { intent: 'status', status: 'active', effectiveOn: '2099-01-01' })
+    // A change is recorded once it has happened: nothing would flip the status on a later day.
+    const future = await admin.post(memberPage(memberId), { intent: 'status', status: 'active', effectiveOn: '2099-01-01' })
+    expect(future.status).toBe(400)
+    expect(future.errors.join(' ')).toMatch(/on the day it takes effect/)
+    // A change dated before the latest one is history: the status stays with the latest.
+    await expectSaved(await admin.post(memberPage(memberId), { intent: 'status', status: 'inactive', effectiveOn: '2026-11-10' }), admin, memberPage(memberId), 'Status change recorded.')
     expect((await db().selectFrom('members').select('status').where('id', '=', memberId).executeTakeFirstOrThrow()).status).toBe('on_leave')
     expect((await auditActions(memberId)).filter((action) => action === 'member.status')).toHaveLength(2)
   })

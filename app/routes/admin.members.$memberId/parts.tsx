@@ -119,7 +119,7 @@ function StatusForm({ today, current, lastResult }: { today: string; current: st
       <SelectField label="New status" errors={fields.status.errors} selectProps={{ id: fields.status.id, name: fields.status.name, defaultValue: initial(fields.status.initialValue, current) }}>
         {MEMBER_STATUSES.map((status) => <option key={status} value={status}>{STATUS_LABELS[status]}</option>)}
       </SelectField>
-      <Field label="From" hint="YYYY-MM-DD; a later date takes effect on that day." errors={fields.effectiveOn.errors} inputProps={{ id: fields.effectiveOn.id, name: fields.effectiveOn.name, type: 'date', required: true, defaultValue: initial(fields.effectiveOn.initialValue, today) }} />
+      <Field label="From" hint="YYYY-MM-DD, today or earlier." errors={fields.effectiveOn.errors} inputProps={{ id: fields.effectiveOn.id, name: fields.effectiveOn.name, type: 'date', required: true, max: today, defaultValue: initial(fields.effectiveOn.initialValue, today) }} />
       <div className="sm:col-span-2">
         <TextAreaField label="Note (optional)" hint="Why, e.g. “Back after the baby”." errors={fields.note.errors} textareaProps={{ id: fields.note.id, name: fields.note.name, rows: 2, maxLength: 500, defaultValue: initial(fields.note.initialValue, '') }} />
       </div>

@@ -111,8 +111,12 @@ export async function action(args: Route.ActionArgs) {
       const user = requirePermission(args, 'member.edit')
       const submission = parseWithZod(formData, { schema: StatusChangeSchema })
       if (submission.status !== 'success') return refuse({ intent, result: submission.reply() })
-      const band = await getBandProfile(db)
-      await changeStatus(db, member.id, { ...submission.value, today: todayIn(band.timeZone), changedBy: user.id }, auditContextOf(args, user))
+      const today = todayIn((await getBandProfile(db)).timeZone)
+      // Nothing would flip the status on a later day, so a change is recorded once it has happened.
+      if (submission.value.effectiveOn > today) {
+        return refuse({ intent, result: submission.reply({ fieldErrors: { effectiveOn: [`Record the change on the day it takes effect (today is ${today}) or later`] } }) })
+      }
+      await changeStatus(db, member.id, { ...submission.value, today, changedBy: user.id }, auditContextOf(args, user))
       return redirectWithToast(runtime, here, 'Status change recorded.')
     }
     case 'add-instrument':
