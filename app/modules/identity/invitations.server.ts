@@ -1,3 +1,4 @@
+import { sql } from 'kysely'
 import { recordAudit, type AuditContext } from '#app/modules/audit/audit.server.ts'
 import { enqueueMail } from '#app/modules/email/outbox.server.ts'
 import type { RateLimits } from '#app/platform/rate-limit.server.ts'
@@ -171,6 +172,26 @@ export async function acceptInvitation(
       .returning('id')
       .executeTakeFirstOrThrow()
     await setPassword(trx, user.id, hash)
+    if (invitation.member_id && !memberTaken) {
+      // A member invited without an address on the roster gets the one they accepted with, unless another member has it.
+      await trx
+        .updateTable('members')
+        .set({ email: invitation.email, updated_at: new Date() })
+        .where('id', '=', invitation.member_id)
+        .where('email', 'is', null)
+        .where((eb) =>
+          eb.not(
+            eb.exists(
+              eb
+                .selectFrom('members as other')
+                .select('other.id')
+                .where(sql<string>`lower(other.email)`, '=', invitation.email.trim().toLowerCase())
+                .where('other.deleted_at', 'is', null),
+            ),
+          ),
+        )
+        .execute()
+    }
     const grants: { role: RoleName; section: string | null }[] =
       invitation.role_name === 'section_leader'
         ? [{ role: 'musician', section: null }, { role: 'section_leader', section: invitation.section_id }]
