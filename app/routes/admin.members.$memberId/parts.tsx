@@ -64,7 +64,8 @@ export function ProfilePart({ data, answer }: PartProps) {
   )
 }
 
-function engagement({ member, timeZone }: PageData): string {
+/** “Substitute until 2027-06-30”, “Guest for the Spring Concert, …”, or “Member (all season)”. */
+export function engagement({ member, timeZone }: PageData): string {
   if (member.kind === 'member') return 'Member (all season)'
   if (member.engagedEventTitle && member.engagedEventStartsAt) return `${KIND_LABELS[member.kind]} for ${member.engagedEventTitle}, ${formatEventDate(new Date(member.engagedEventStartsAt), timeZone)}`
   return `${KIND_LABELS[member.kind]}${member.engagedUntil ? ` until ${member.engagedUntil}` : ''}`

@@ -35,7 +35,7 @@ import {
 import { getBandProfile } from '#app/modules/settings/band-profile.server.ts'
 import { runtimeContext } from '#app/platform/context.ts'
 import { redirectWithToast } from '#app/platform/toast.server.ts'
-import { AccountPart, InstrumentsPart, ProfilePart, StatusPart } from './parts.tsx'
+import { AccountPart, engagement, InstrumentsPart, ProfilePart, StatusPart } from './parts.tsx'
 import type { Route } from './+types/route'
 
 export const meta: Route.MetaFunction = ({ loaderData }) => [
@@ -199,7 +199,7 @@ export default function MemberPage({ loaderData, actionData }: Route.ComponentPr
         </h1>
         <p className="flex flex-wrap items-center gap-2 text-stone-800">
           <StatusBadge status={member.status} />
-          {member.kind !== 'member' ? <Badge>{KIND_LABELS[member.kind]}</Badge> : null}
+          {member.kind !== 'member' ? <><Badge>{KIND_LABELS[member.kind]}</Badge><span>{engagement(loaderData).replace(/^\S+ /, '')}</span></> : null}
           {member.pronouns ? <span>{member.pronouns}</span> : null}
           {primary ? <span>· {primary.section ?? 'No section'} · {primary.name}{primary.chair ? `, chair ${primary.chair}` : ''}</span> : <span>· No instrument yet</span>}
         </p>
