@@ -88,10 +88,11 @@ function ProfileForm({ data, lastResult }: { data: PageData; lastResult: Submiss
 
 export function StatusPart({ data, answer }: PartProps) {
   const { member } = data
+  const { key } = useLocation()
   return (
     <Part id="status-heading" title="Status">
       <p className="flex items-center gap-2">Now: <StatusBadge status={member.status} /></p>
-      {data.may.edit ? <StatusForm today={data.today} current={member.status} lastResult={resultFor(answer, 'status')} /> : null}
+      {data.may.edit ? <StatusForm key={key} today={data.today} current={member.status} lastResult={resultFor(answer, 'status')} /> : null}
       <h3 className="text-lg font-semibold">History</h3>
       {member.statusHistory.length === 0 ? (
         <p className="text-stone-700">No changes recorded yet.</p>
@@ -203,6 +204,8 @@ function AddInstrumentForm({ data, lastResult }: { data: PageData; lastResult: S
 export function AccountPart({ data, answer }: PartProps) {
   const { member } = data
   const account = member.account
+  // A fresh form after every answer (with JavaScript the page is not reloaded).
+  const { key } = useLocation()
   const state = account ? (account.status === 'active' ? 'active' : account.status === 'locked' ? 'locked' : 'disabled') : member.invitation ? 'invited' : 'none'
   return (
     <Part id="account-heading" title="Account">
@@ -217,7 +220,7 @@ export function AccountPart({ data, answer }: PartProps) {
             ]}
           />
           {answer?.intent === 'roles' && answer.message ? <FormAlert>{answer.message}</FormAlert> : null}
-          {data.may.assignRoles && !data.isMe ? <RolesForm sections={data.sections} errors={answer?.intent === 'roles' ? answer.result?.error : undefined} /> : null}
+          {data.may.assignRoles && !data.isMe ? <RolesForm key={key} sections={data.sections} errors={answer?.intent === 'roles' ? answer.result?.error : undefined} /> : null}
           {data.may.manageAccounts ? (
             <p>
               <Link to={href('/admin/members/accounts')} className={buttonLink}>Disable, sign out or reset on the accounts page</Link>
@@ -234,7 +237,7 @@ export function AccountPart({ data, answer }: PartProps) {
           ) : (
             <p>{member.firstName} is on the roster without an account. An account lets them sign in to the portal.</p>
           )}
-          {data.may.invite ? <InviteForm data={data} lastResult={resultFor(answer, 'invite')} /> : null}
+          {data.may.invite ? <InviteForm key={key} data={data} lastResult={resultFor(answer, 'invite')} /> : null}
         </>
       )}
     </Part>
