@@ -252,7 +252,7 @@ describe('a member’s page', () => {
     // A change is recorded once it has happened: nothing would flip the status on a later day.
     const future = await admin.post(memberPage(memberId), { intent: 'status', status: 'active', effectiveOn: '2099-01-01' })
     expect(future.status).toBe(400)
-    expect(future.errors.join(' ')).toMatch(/on the day it takes effect/)
+    expect(future.errors.join(' ')).toMatch(/That day is still to come/)
     // A change dated before the latest one is history: the status stays with the latest.
     await expectSaved(await admin.post(memberPage(memberId), { intent: 'status', status: 'inactive', effectiveOn: '2026-11-10' }), admin, memberPage(memberId), 'Status change recorded.')
     expect((await db().selectFrom('members').select('status').where('id', '=', memberId).executeTakeFirstOrThrow()).status).toBe('on_leave')

@@ -114,7 +114,7 @@ export async function action(args: Route.ActionArgs) {
       const today = todayIn((await getBandProfile(db)).timeZone)
       // Nothing would flip the status on a later day, so a change is recorded once it has happened.
       if (submission.value.effectiveOn > today) {
-        return refuse({ intent, result: submission.reply({ fieldErrors: { effectiveOn: [`Record the change on the day it takes effect (today is ${today}) or later`] } }) })
+        return refuse({ intent, result: submission.reply({ fieldErrors: { effectiveOn: [`That day is still to come. Record a change from the day it takes effect: today (${today}) or earlier`] } }) })
       }
       await changeStatus(db, member.id, { ...submission.value, today, changedBy: user.id }, auditContextOf(args, user))
       return redirectWithToast(runtime, here, 'Status change recorded.')
