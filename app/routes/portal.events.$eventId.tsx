@@ -1,6 +1,8 @@
 import { href, Link } from 'react-router'
+import { ManageLinks } from '#app/components/manage-links.tsx'
 import { getEvent } from '#app/modules/events/queries.server.ts'
 import { requirePermission } from '#app/modules/identity/auth.server.ts'
+import { can } from '#app/modules/identity/permissions.ts'
 import { getBandProfile } from '#app/modules/settings/band-profile.server.ts'
 import { formatEventDate, formatTimeOfDay } from '#app/modules/site/dates.ts'
 import { runtimeContext } from '#app/platform/context.ts'
@@ -10,11 +12,13 @@ import type { Route } from './+types/portal.events.$eventId'
 export const meta: Route.MetaFunction = ({ loaderData }) => [{ title: loaderData?.event.title ?? 'Event' }]
 
 export async function loader(args: Route.LoaderArgs) {
-  requirePermission(args, 'event.view')
+  const user = requirePermission(args, 'event.view')
   const { db } = args.context.get(runtimeContext)
   const [event, band] = await Promise.all([getEvent(db, args.params.eventId), getBandProfile(db)])
   if (!event) notFound('There is no such event. It may have been removed.')
-  return { event, timeZone: band.timeZone }
+  // Directors and librarians: links to change the event (the "Manage" list).
+  const manage = { edit: can(user.grants, 'event.edit'), setList: can(user.grants, 'setlist.edit') }
+  return { event, timeZone: band.timeZone, manage }
 }
 
 export default function EventPage({ loaderData }: Route.ComponentProps) {
@@ -38,10 +42,12 @@ export default function EventPage({ loaderData }: Route.ComponentProps) {
         <h1 className="text-3xl font-bold tracking-tight">{event.title}</h1>
         {event.status === 'cancelled' ? (
           <p role="status" className="rounded border border-red-300 bg-red-50 px-3 py-2 font-semibold text-red-900">
-            This event is cancelled.
+            {event.cancelReason ? `Cancelled: ${event.cancelReason}` : 'This event is cancelled.'}
           </p>
         ) : null}
       </header>
+
+      {loaderData.manage.edit || loaderData.manage.setList ? <ManageLinks eventId={event.id} seriesId={event.seriesId} cancelled={event.status === 'cancelled'} {...loaderData.manage} /> : null}
 
       <dl className="grid gap-x-6 gap-y-2 rounded-lg border border-stone-200 bg-white p-5 sm:grid-cols-[auto_1fr]">
         <dt className="font-semibold">When</dt>
@@ -60,7 +66,7 @@ export default function EventPage({ loaderData }: Route.ComponentProps) {
             <dd>
               {event.venueName}
               {address ? `, ${address}` : ''}{' '}
-              <a className="text-brand-800 underline" href={`https://www.openstreetmap.org/search?${new URLSearchParams({ query: mapQuery })}`}>
+              <a className="text-brand-800 underline" href={event.venueMapUrl ?? `https://www.openstreetmap.org/search?${new URLSearchParams({ query: mapQuery })}`}>
                 Map
               </a>
             </dd>
