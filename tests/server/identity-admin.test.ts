@@ -6,7 +6,7 @@ import { auditRowsSince, openServerDatabase, rowsLeaking } from '#tests/setup/se
 import { extractLink, startTestSmtpServer, type TestSmtpServer } from '#tests/setup/smtp-server.ts'
 import { startTestServer, type TestServer } from '#tests/setup/test-server.ts'
 
-// What admins do to other people's accounts at /admin/members, seen from the
+// What admins do to other people's accounts at /admin/members/accounts, seen from the
 // member's side: every change that ends access ends the sessions at once.
 
 const GENERIC_ERROR = 'That email address and password do not match an account we know.'
@@ -39,7 +39,7 @@ async function signedIn(email: string) {
   return browser
 }
 
-/** One account's entry on /admin/members: its user id (from its forms), its status line and its roles. */
+/** One account's entry on /admin/members/accounts: its user id (from its forms), its status line and its roles. */
 function accountOn(page: Page, email: string): { id: string; text: string; roles: string } {
   const item = page.html.split('<li ').find((chunk) => chunk.includes(`>${email}<`)) ?? ''
   return {

@@ -300,7 +300,7 @@ describe('the audit log', () => {
   })
 })
 
-/** The roles of one account on /admin/members, as text. */
+/** The roles of one account on /admin/members/accounts, as text. */
 function rolesOf(html: string, email: string): string {
   const item = html.split('<li ').find((chunk) => chunk.includes(`>${email}<`)) ?? ''
   return htmlToText(/Roles:([\s\S]*?)<\/p>/.exec(item)?.[1] ?? '')

@@ -7,7 +7,7 @@ import { ADMIN_ROLES } from './roles.ts'
 import { deleteAllSessions, deleteUserSessions } from './sessions.server.ts'
 
 /**
- * What admins do to other people's accounts (/admin/members). Every action is
+ * What admins do to other people's accounts (/admin/members/accounts). Every action is
  * audited in its own transaction; ending access always ends the sessions too.
  */
 
