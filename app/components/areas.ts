@@ -1,6 +1,6 @@
 import { href } from 'react-router'
 import { attendanceReach, reachesAnyone } from '#app/modules/events/attendance-schema.ts'
-import { ADMIN_AREA_PERMISSIONS, can, canAny, type Grants } from '#app/modules/identity/permissions.ts'
+import { ADMIN_AREA_PERMISSIONS, can, canAny, type Grants, visibleSections } from '#app/modules/identity/permissions.ts'
 
 /**
  * The signed-in areas and their own navigation, in one place: the area
@@ -35,7 +35,8 @@ export function areaLinks(area: AreaName, grants: Grants | null | undefined): Ar
     case 'admin':
       return [
         { to: href('/admin'), label: 'Dashboard', end: true },
-        ...(canAny(grants, ['user.invite', 'user.manage']) ? [{ to: href('/admin/members'), label: 'Members' }] : []),
+        ...(visibleSections(grants) === 'all' || visibleSections(grants).length ? [{ to: href('/admin/members'), label: 'Members', end: true }] : []),
+        ...(canAny(grants, ['user.invite', 'user.manage']) ? [{ to: href('/admin/members/accounts'), label: 'Accounts' }] : []),
         ...(can(grants, 'outbox.view') ? [{ to: href('/admin/outbox'), label: 'Outbox' }] : []),
       ]
     case 'settings':

@@ -73,7 +73,7 @@ export function SubmitButton({ children, ...props }: { children: ReactNode; name
     <button
       type="submit"
       {...props}
-      className="rounded bg-brand-800 px-4 py-2 font-semibold text-white hover:bg-brand-900 disabled:opacity-60"
+      className="min-h-11 rounded bg-brand-800 px-4 py-2 font-semibold text-white hover:bg-brand-900 disabled:opacity-60"
     >
       {children}
     </button>

@@ -1,5 +1,5 @@
 import { Form, href, Link, NavLink } from 'react-router'
-import { ADMIN_AREA_PERMISSIONS, can, canAny, type Grants } from '#app/modules/identity/permissions.ts'
+import { can, type Grants, mayOpenAdmin } from '#app/modules/identity/permissions.ts'
 
 type NavigationPage = { slug: string; title: string }
 
@@ -11,7 +11,7 @@ export function areasFor(user: FrameUser | null): { to: string; label: string }[
   return [
     { to: href('/portal'), label: 'Portal' },
     ...(can(user.grants, 'music.view.all') ? [{ to: href('/library'), label: 'Library' }] : []),
-    ...(canAny(user.grants, ADMIN_AREA_PERMISSIONS) ? [{ to: href('/admin'), label: 'Admin' }] : []),
+    ...(mayOpenAdmin(user.grants) ? [{ to: href('/admin'), label: 'Admin' }] : []),
     { to: href('/settings'), label: 'Settings' },
   ]
 }

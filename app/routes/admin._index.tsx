@@ -1,12 +1,12 @@
 import { ComingSoon } from '#app/components/area-layout.tsx'
 import type { Route } from './+types/admin._index'
-import { requireAnyPermission } from '#app/modules/identity/auth.server.ts'
-import { ADMIN_AREA_PERMISSIONS } from '#app/modules/identity/permissions.ts'
+import { requireGrants } from '#app/modules/identity/auth.server.ts'
+import { mayOpenAdmin } from '#app/modules/identity/permissions.ts'
 
 export const meta: Route.MetaFunction = () => [{ title: 'Admin' }]
 
 export function loader(args: Route.LoaderArgs) {
-  requireAnyPermission(args, ADMIN_AREA_PERMISSIONS)
+  requireGrants(args, mayOpenAdmin, 'admin area')
   return null
 }
 

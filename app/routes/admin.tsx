@@ -1,8 +1,9 @@
 import { useRouteLoaderData } from 'react-router'
-import { ADMIN_AREA_PERMISSIONS, AREA_TITLES, areaLinks } from '#app/components/areas.ts'
+import { AREA_TITLES, areaLinks } from '#app/components/areas.ts'
 import { AreaErrorBoundary, SiteFrame } from '#app/components/area-layout.tsx'
 import { requireArea } from '#app/modules/identity/area-access.server.ts'
-import { requireAnyPermission } from '#app/modules/identity/auth.server.ts'
+import { requireGrants } from '#app/modules/identity/auth.server.ts'
+import { mayOpenAdmin } from '#app/modules/identity/permissions.ts'
 import type { loader as rootLoader } from '#app/root.tsx'
 import type { Route } from './+types/admin'
 import { hydrated } from '#app/components/hydration.ts'
@@ -10,8 +11,8 @@ import { hydrated } from '#app/components/hydration.ts'
 // Laptop pages with Conform forms: errors clear as you type.
 export const handle = hydrated
 
-// Holding any admin permission opens the area; each page then asks for its own.
-export const middleware: Route.MiddlewareFunction[] = [requireArea('admin', (args) => void requireAnyPermission(args, ADMIN_AREA_PERMISSIONS))]
+// Holding any admin permission (or seeing members) opens the area; each page then asks for its own.
+export const middleware: Route.MiddlewareFunction[] = [requireArea('admin', (args) => void requireGrants(args, mayOpenAdmin, 'admin area'))]
 
 export default function AdminLayout() {
   const grants = useRouteLoaderData<typeof rootLoader>('root')?.user?.grants

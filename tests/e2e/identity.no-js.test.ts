@@ -91,7 +91,7 @@ test('an invited member accepts from the email, chooses a password and later sig
   const invitee = { name: `Ivy Invitee ${suffix}`, email: `invitee-${suffix}@example.org`, password: `copper ${suffix} lantern meadow` }
 
   await login('admin')
-  await visit('/admin/members')
+  await visit('/admin/members/accounts')
   const invite = page.getByRole('region', { name: 'Invite someone' })
   await invite.getByLabel('Name', { exact: true }).fill(invitee.name)
   await invite.getByLabel('Email address', { exact: true }).fill(invitee.email)

@@ -76,10 +76,14 @@ const refused = (forbidden: readonly SignedInRole[], allowed: Partial<Record<Sig
 
 // Who holds what (db/migrations/0006_identity.ts): the library needs music.view.all
 // (librarian and up); /admin any admin-area permission (the director has
-// user.invite and reports.view); /admin/members user.invite or user.manage
-// (the director invites); the outbox outbox.view (admins).
+// user.invite and reports.view) or seeing members (a section leader sees their
+// section's); the roster member.view.all or member.view.section; adding,
+// importing and editing members member.edit (admins); /admin/members/accounts
+// user.invite or user.manage (the director invites); the outbox outbox.view (admins).
 const LIBRARY = ['librarian', 'director', 'admin', 'super admin'] as const
-const ADMIN_AREA = ['director', 'admin', 'super admin'] as const
+const ADMIN_AREA = ['section leader', 'director', 'admin', 'super admin'] as const
+const ROSTER = ['section leader', 'director', 'admin', 'super admin'] as const
+const MEMBER_EDITORS = ['admin', 'super admin'] as const
 const MEMBER_ACCOUNTS = ['director', 'admin', 'super admin'] as const
 const OUTBOX = ['admin', 'super admin'] as const
 // member.view.all (coverage); attendance.mark or attendance.mark.section for a section (attendance).
@@ -94,7 +98,9 @@ const unknownToken = randomBytes(24).toString('base64url')
 const unknownMessageId = randomUUID()
 const unknownUserId = randomUUID()
 const unknownSessionId = randomUUID()
-const BELOW_ADMIN_AREA = ['musician', 'section leader', 'librarian'] as const
+const unknownMemberId = randomUUID()
+/** Those who may not invite (user.invite is the director's and up). */
+const BELOW_INVITERS = ['musician', 'section leader', 'librarian'] as const
 const BELOW_ADMIN = ['musician', 'section leader', 'librarian', 'director'] as const
 /** In a form, the id of that account's user, looked up when the probe is sent. */
 const idOf = (email: string) => `id-of:${email}`
@@ -308,8 +314,29 @@ const MATRIX: Record<string, Entry> = {
   'routes/admin': { url: '/admin', get: only(ADMIN_AREA) },
   'routes/admin._index': { url: '/admin', get: only(ADMIN_AREA) },
   'routes/admin.$': { url: '/admin/no-such-page', get: only(ADMIN_AREA, 404) },
-  'routes/admin.members': {
-    url: '/admin/members',
+  // The roster, for those who see members (a leader sees their own section only; tests/server/members-roster.test.ts).
+  'routes/admin.members._index': { url: '/admin/members', get: only(ROSTER) },
+  'routes/admin.members.export[.csv]': { url: '/admin/members/export.csv', get: only(ROSTER) },
+  // A member who does not exist: 404 for those who see members, 403 for everyone else.
+  'routes/admin.members.$memberId': {
+    url: `/admin/members/${unknownMemberId}`,
+    get: only(ROSTER, 404),
+    post: [{ form: { intent: 'profile' }, expect: only(ROSTER, 404) }],
+  },
+  'routes/admin.members.new': {
+    url: '/admin/members/new',
+    get: only(MEMBER_EDITORS),
+    // An empty form: refused field by field, nothing saved.
+    post: [{ form: {}, expect: only(MEMBER_EDITORS, 400) }],
+  },
+  'routes/admin.members.import': {
+    url: '/admin/members/import',
+    get: only(MEMBER_EDITORS),
+    // No file: "choose a file", nothing saved.
+    post: [{ form: {}, expect: only(MEMBER_EDITORS, 400) }],
+  },
+  'routes/admin.members.accounts': {
+    url: '/admin/members/accounts',
     get: only(MEMBER_ACCOUNTS),
     post: [
       // An empty form: 403 for those who may not use the page, 400 (nothing to do) for those who may.
@@ -318,7 +345,7 @@ const MATRIX: Record<string, Entry> = {
       // director and up; user.manage and role.assign: admin and up;
       // session.revoke.all: super admin only). Admins get the accounts forms
       // for an account that does not exist: reached, and nothing to change.
-      { form: { intent: 'invite', email: 'new.player@example.org', displayName: 'New Player', role: 'musician' }, expect: refused(BELOW_ADMIN_AREA) },
+      { form: { intent: 'invite', email: 'new.player@example.org', displayName: 'New Player', role: 'musician' }, expect: refused(BELOW_INVITERS) },
       { form: { intent: 'revoke-sessions', userId: unknownUserId }, expect: refused(BELOW_ADMIN, { admin: 404, 'super admin': 404 }) },
       { form: { intent: 'force-reset', userId: unknownUserId }, expect: refused(BELOW_ADMIN, { admin: 404, 'super admin': 404 }) },
       { form: { intent: 'set-status', userId: unknownUserId, status: 'disabled' }, expect: refused(BELOW_ADMIN, { admin: 404, 'super admin': 404 }) },

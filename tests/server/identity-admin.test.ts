@@ -6,7 +6,7 @@ import { auditRowsSince, openServerDatabase, rowsLeaking } from '#tests/setup/se
 import { extractLink, startTestSmtpServer, type TestSmtpServer } from '#tests/setup/smtp-server.ts'
 import { startTestServer, type TestServer } from '#tests/setup/test-server.ts'
 
-// What admins do to other people's accounts at /admin/members, seen from the
+// What admins do to other people's accounts at /admin/members/accounts, seen from the
 // member's side: every change that ends access ends the sessions at once.
 
 const GENERIC_ERROR = 'That email address and password do not match an account we know.'
@@ -39,7 +39,7 @@ async function signedIn(email: string) {
   return browser
 }
 
-/** One account's entry on /admin/members: its user id (from its forms), its status line and its roles. */
+/** One account's entry on /admin/members/accounts: its user id (from its forms), its status line and its roles. */
 function accountOn(page: Page, email: string): { id: string; text: string; roles: string } {
   const item = page.html.split('<li ').find((chunk) => chunk.includes(`>${email}<`)) ?? ''
   return {
@@ -49,10 +49,10 @@ function accountOn(page: Page, email: string): { id: string; text: string; roles
   }
 }
 
-const act = (fields: Record<string, string>) => admin.post('/admin/members', fields)
+const act = (fields: Record<string, string>) => admin.post('/admin/members/accounts', fields)
 
 /** An action that worked: a redirect back to the list (`to`), where the page shows `message` in its toast. */
-async function expectToast(answer: Page, message: string | RegExp, to = '/admin/members') {
+async function expectToast(answer: Page, message: string | RegExp, to = '/admin/members/accounts') {
   expect(answer.status, answer.errors.join(' ')).toBe(302)
   expect(answer.location).toBe(to)
   const page = await admin.follow(answer)
@@ -63,7 +63,7 @@ async function expectToast(answer: Page, message: string | RegExp, to = '/admin/
 
 describe('the members page', () => {
   it('lists the accounts with what admins can do to them', async () => {
-    const page = await admin.get('/admin/members')
+    const page = await admin.get('/admin/members/accounts')
     expect(page.status).toBe(200)
     const musician = accountOn(page, MUSICIAN)
     musicianId = musician.id
@@ -71,7 +71,7 @@ describe('the members page', () => {
     expect(musician.text).toMatch(/ · active · /)
     expect(musician.roles).toBe('Musician')
     // No buttons against yourself: the own id is found through another admin's page.
-    adminId = accountOn(await (await signedIn('superadmin@example.org')).get('/admin/members'), 'admin@example.org').id
+    adminId = accountOn(await (await signedIn('superadmin@example.org')).get('/admin/members/accounts'), 'admin@example.org').id
     expect(adminId).toMatch(/^[0-9a-f-]{36}$/)
   })
 })
@@ -81,7 +81,7 @@ describe('disabling an account', () => {
     const musician = await signedIn(MUSICIAN)
     const disabled = await act({ intent: 'set-status', userId: musicianId, status: 'disabled' })
     await expectToast(disabled, 'The account is now disabled.')
-    expect(accountOn(await admin.get('/admin/members'), MUSICIAN).text).toMatch(/ · disabled · /)
+    expect(accountOn(await admin.get('/admin/members/accounts'), MUSICIAN).text).toMatch(/ · disabled · /)
 
     expect(await musician.isSignedIn()).toBe(false)
     const refused = await newBrowser().login(MUSICIAN)
@@ -89,8 +89,8 @@ describe('disabling an account', () => {
     expect(refused.errors).toEqual([GENERIC_ERROR])
 
     // From a later page of the list, the redirect goes back to that page.
-    const enabled = await admin.post(`/admin/members?${new URLSearchParams({ after: 'Lee Leader' })}`, { intent: 'set-status', userId: musicianId, status: 'active' })
-    await expectToast(enabled, 'The account is now active.', '/admin/members?after=Lee+Leader')
+    const enabled = await admin.post(`/admin/members/accounts?${new URLSearchParams({ after: 'Lee Leader' })}`, { intent: 'set-status', userId: musicianId, status: 'active' })
+    await expectToast(enabled, 'The account is now active.', '/admin/members/accounts?after=Lee+Leader')
     await signedIn(MUSICIAN)
   })
 
@@ -103,7 +103,7 @@ describe('disabling an account', () => {
 
   it('is for those with user.manage only: a director is refused', async () => {
     const director = await signedIn('director@example.org')
-    const page = await director.post('/admin/members', { intent: 'set-status', userId: musicianId, status: 'disabled' })
+    const page = await director.post('/admin/members/accounts', { intent: 'set-status', userId: musicianId, status: 'disabled' })
     expect(page.status).toBe(403)
     await signedIn(MUSICIAN)
   })
@@ -114,7 +114,7 @@ describe('accounts above the admin', () => {
   // needs (role.assign.admin), or an admin could lock out the super admin.
   it('an admin cannot disable or force a password reset on the super admin', async () => {
     const superAdmin = await signedIn('superadmin@example.org')
-    const superAdminId = accountOn(await admin.get('/admin/members'), 'superadmin@example.org').id
+    const superAdminId = accountOn(await admin.get('/admin/members/accounts'), 'superadmin@example.org').id
     expect(superAdminId).toMatch(/^[0-9a-f-]{36}$/)
     const disabled = await act({ intent: 'set-status', userId: superAdminId, status: 'disabled' })
     const forced = await act({ intent: 'force-reset', userId: superAdminId })
@@ -165,7 +165,7 @@ describe('changing roles', () => {
 
     const page = await act({ intent: 'grant-role', userId: musicianId, role: 'librarian', sectionId: '' })
     await expectToast(page, 'Roles updated. They were signed out, so the change applies at once.')
-    expect(accountOn(await admin.get('/admin/members'), MUSICIAN).roles.split(', ').sort()).toEqual(['Librarian', 'Musician'])
+    expect(accountOn(await admin.get('/admin/members/accounts'), MUSICIAN).roles.split(', ').sort()).toEqual(['Librarian', 'Musician'])
 
     expect(await musician.isSignedIn()).toBe(false)
     const again = await signedIn(MUSICIAN)
@@ -184,7 +184,7 @@ describe('changing roles', () => {
     const page = await act({ intent: 'grant-role', userId: musicianId, role: 'super_admin', sectionId: '' })
     expect(page.status).toBe(403)
     expect(page.text).toContain('You cannot give or take that role.')
-    expect(accountOn(await admin.get('/admin/members'), MUSICIAN).roles).toBe('Musician')
+    expect(accountOn(await admin.get('/admin/members/accounts'), MUSICIAN).roles).toBe('Musician')
   })
 })
 
@@ -193,7 +193,7 @@ describe('forcing a password reset', () => {
     const musician = await signedIn(MUSICIAN)
     const page = await act({ intent: 'force-reset', userId: musicianId })
     await expectToast(page, 'They are signed out and must choose a new password before signing in.')
-    expect(accountOn(await admin.get('/admin/members'), MUSICIAN).text).toContain('must choose a new password')
+    expect(accountOn(await admin.get('/admin/members/accounts'), MUSICIAN).text).toContain('must choose a new password')
 
     expect(await musician.isSignedIn()).toBe(false)
     const browser = newBrowser()
@@ -215,7 +215,7 @@ describe('forcing a password reset', () => {
     const done = await browser.post('/reset-password', { token, newPassword: 'quiet river bassoon evening', confirmPassword: 'quiet river bassoon evening' })
     expect(done.location).toBe('/login')
     await browser.signIn(MUSICIAN, 'quiet river bassoon evening')
-    expect(accountOn(await admin.get('/admin/members'), MUSICIAN).text).not.toContain('must choose a new password')
+    expect(accountOn(await admin.get('/admin/members/accounts'), MUSICIAN).text).not.toContain('must choose a new password')
   })
 })
 

@@ -241,7 +241,7 @@ describe('when the band requires two-step sign-in for admins', () => {
         expect(page.status, path).toBe(302)
         expect(page.location).toBe('/settings/security?setup-mfa')
       }
-      const posted = await admin.post('/admin/members', { intent: 'revoke-sessions', userId: '00000000-0000-4000-8000-000000000000' })
+      const posted = await admin.post('/admin/members/accounts', { intent: 'revoke-sessions', userId: '00000000-0000-4000-8000-000000000000' })
       expect(posted.status).toBe(302)
       expect(posted.location).toBe('/settings/security?setup-mfa')
       const settings = await admin.get('/settings/security?setup-mfa')

@@ -152,9 +152,9 @@ describe('invitations', () => {
   it('an admin invites someone, who gets a link by mail', async () => {
     const admin = await signedIn('admin@example.org')
     const since = smtp.messages.length
-    const sent = await admin.post('/admin/members', { intent: 'invite', email: invitee.email, displayName: invitee.name, role: 'musician', sectionId: '' })
+    const sent = await admin.post('/admin/members/accounts', { intent: 'invite', email: invitee.email, displayName: invitee.name, role: 'musician', sectionId: '' })
     expect(sent.status).toBe(302)
-    expect(sent.location).toBe('/admin/members')
+    expect(sent.location).toBe('/admin/members/accounts')
     expect((await admin.follow(sent)).toast).toBe(`Invitation sent to ${invitee.email}. The link works for 7 days.`)
     const mail = await smtp.waitForMail(invitee.email, { since })
     inviteLink = extractLink(mail.text, '/invite/')
@@ -201,35 +201,35 @@ describe('invitations', () => {
 
   it('refuses an invitation to an address that has an account, and roles the inviter may not give', async () => {
     const admin = await signedIn('admin@example.org')
-    const taken = await admin.post('/admin/members', { intent: 'invite', email: 'Musician@Example.org', displayName: 'Again', role: 'musician', sectionId: '' })
+    const taken = await admin.post('/admin/members/accounts', { intent: 'invite', email: 'Musician@Example.org', displayName: 'Again', role: 'musician', sectionId: '' })
     expect(taken.status).toBe(400)
     expect(taken.errors).toContain('Someone already has an account with that email address.')
     // The refused form keeps what was typed.
     expect(taken.html).toMatch(/value="Again"/)
-    const noSection = await admin.post('/admin/members', { intent: 'invite', email: 'lead.less@example.net', displayName: 'Lead Less', role: 'section_leader', sectionId: '' })
+    const noSection = await admin.post('/admin/members/accounts', { intent: 'invite', email: 'lead.less@example.net', displayName: 'Lead Less', role: 'section_leader', sectionId: '' })
     expect(noSection.status).toBe(400)
     expect(noSection.text).toContain('Choose the section this person leads.')
 
     const director = await signedIn('director@example.org')
-    const tooHigh = await director.post('/admin/members', { intent: 'invite', email: 'would.be.admin@example.net', displayName: 'Would Be', role: 'admin', sectionId: '' })
+    const tooHigh = await director.post('/admin/members/accounts', { intent: 'invite', email: 'would.be.admin@example.net', displayName: 'Would Be', role: 'admin', sectionId: '' })
     expect(tooHigh.status).toBe(400)
     expect(tooHigh.text).toContain('You cannot give that role.')
   })
 
   it('invites a section leader for one section', async () => {
     const admin = await signedIn('admin@example.org')
-    const members = await admin.get('/admin/members')
+    const members = await admin.get('/admin/members/accounts')
     const clarinets = /<option value="([0-9a-f-]{36})">Clarinets<\/option>/.exec(members.html)?.[1]
     expect(clarinets).toBeDefined()
     const since = smtp.messages.length
     const email = 'cora.clarinet@example.net'
-    const sent = await admin.post('/admin/members', { intent: 'invite', email, displayName: 'Cora Clarinet', role: 'section_leader', sectionId: clarinets ?? '' })
+    const sent = await admin.post('/admin/members/accounts', { intent: 'invite', email, displayName: 'Cora Clarinet', role: 'section_leader', sectionId: clarinets ?? '' })
     expect(sent.status).toBe(302)
     const link = extractLink((await smtp.waitForMail(email, { since })).text, '/invite/')
     secrets.push(new URL(link).pathname.split('/').pop() ?? '')
     const accepted = await newBrowser().post(pathOf(link), { newPassword: INVITEE_PASSWORD, confirmPassword: INVITEE_PASSWORD })
     expect(accepted.location).toBe('/portal')
-    const roles = rolesOf((await admin.get('/admin/members')).html, email).split(', ').sort()
+    const roles = rolesOf((await admin.get('/admin/members/accounts')).html, email).split(', ').sort()
     expect(roles).toEqual(['Musician', 'Section leader (Clarinets)'])
   })
 
@@ -237,7 +237,7 @@ describe('invitations', () => {
     const admin = await signedIn('admin@example.org')
     const since = smtp.messages.length
     const email = 'late.comer@example.net'
-    await admin.post('/admin/members', { intent: 'invite', email, displayName: 'Late Comer', role: 'musician', sectionId: '' })
+    await admin.post('/admin/members/accounts', { intent: 'invite', email, displayName: 'Late Comer', role: 'musician', sectionId: '' })
     const link = extractLink((await smtp.waitForMail(email, { since })).text, '/invite/')
     secrets.push(new URL(link).pathname.split('/').pop() ?? '')
     await database.db
@@ -260,7 +260,7 @@ describe('guessing invitation links', () => {
   it('is limited per IP: wrong links get 429 with Retry-After (20 per hour, earlier misses included)', async () => {
     const admin = await signedIn('admin@example.org')
     const since = smtp.messages.length
-    await admin.post('/admin/members', { intent: 'invite', email: 'patient.person@example.net', displayName: 'Patient Person', role: 'musician', sectionId: '' })
+    await admin.post('/admin/members/accounts', { intent: 'invite', email: 'patient.person@example.net', displayName: 'Patient Person', role: 'musician', sectionId: '' })
     const validLink = extractLink((await smtp.waitForMail('patient.person@example.net', { since })).text, '/invite/')
     secrets.push(new URL(validLink).pathname.split('/').pop() ?? '')
 
@@ -300,7 +300,7 @@ describe('the audit log', () => {
   })
 })
 
-/** The roles of one account on /admin/members, as text. */
+/** The roles of one account on /admin/members/accounts, as text. */
 function rolesOf(html: string, email: string): string {
   const item = html.split('<li ').find((chunk) => chunk.includes(`>${email}<`)) ?? ''
   return htmlToText(/Roles:([\s\S]*?)<\/p>/.exec(item)?.[1] ?? '')

@@ -173,9 +173,9 @@ describe('cross-site requests (CSRF)', () => {
 
   it('refuses a signed-in cross-site POST to a protected form, changing nothing', async () => {
     const admin = await signedIn('admin@example.org')
-    const page = await admin.post('/admin/members', { intent: 'invite', email: 'csrf@example.net', displayName: 'Cross Site', role: 'musician' }, { origin: 'https://evil.example' })
+    const page = await admin.post('/admin/members/accounts', { intent: 'invite', email: 'csrf@example.net', displayName: 'Cross Site', role: 'musician' }, { origin: 'https://evil.example' })
     expect(page.status).toBe(403)
-    expect((await admin.get('/admin/members')).html).not.toContain('csrf@example.net')
+    expect((await admin.get('/admin/members/accounts')).html).not.toContain('csrf@example.net')
   })
 })
 
@@ -202,24 +202,24 @@ describe('who may open what', () => {
 
   it('refuses the musician the admin forms too (a POST is checked like a page)', async () => {
     const musician = await signedIn('musician@example.org')
-    const page = await musician.post('/admin/members', { intent: 'invite', email: 'sneaky@example.net', displayName: 'Sneaky', role: 'admin' })
+    const page = await musician.post('/admin/members/accounts', { intent: 'invite', email: 'sneaky@example.net', displayName: 'Sneaky', role: 'admin' })
     expect(page.status).toBe(403)
-    const anonymous = await newBrowser().post('/admin/members', { intent: 'revoke-everyone' })
+    const anonymous = await newBrowser().post('/admin/members/accounts', { intent: 'revoke-everyone' })
     expect(anonymous.status).toBe(302)
-    expect(anonymous.location).toBe('/login?redirectTo=%2Fadmin%2Fmembers')
+    expect(anonymous.location).toBe('/login?redirectTo=%2Fadmin%2Fmembers%2Faccounts')
   })
 
   it('opens /admin to the director (reports) but refuses them "sign out everyone"', async () => {
     const director = await signedIn('director@example.org')
     expect((await director.get('/admin')).status).toBe(200)
-    const page = await director.post('/admin/members', { intent: 'revoke-everyone', confirm: 'on' })
+    const page = await director.post('/admin/members/accounts', { intent: 'revoke-everyone', confirm: 'on' })
     expect(page.status).toBe(403)
     expect(await director.isSignedIn()).toBe(true)
   })
 
   it('refuses "sign out everyone" to an admin: only a super admin may', async () => {
     const admin = await signedIn('admin@example.org')
-    const page = await admin.post('/admin/members', { intent: 'revoke-everyone', confirm: 'on' })
+    const page = await admin.post('/admin/members/accounts', { intent: 'revoke-everyone', confirm: 'on' })
     expect(page.status).toBe(403)
     expect(await admin.isSignedIn()).toBe(true)
   })
@@ -227,7 +227,7 @@ describe('who may open what', () => {
   it('lets the super admin sign out everyone else, keeping their own session', async () => {
     const others = [await signedIn('admin@example.org'), await signedIn('musician@example.org')]
     const superAdmin = await signedIn('superadmin@example.org')
-    const answer = await superAdmin.post('/admin/members', { intent: 'revoke-everyone', confirm: 'on' })
+    const answer = await superAdmin.post('/admin/members/accounts', { intent: 'revoke-everyone', confirm: 'on' })
     expect(answer.status).toBe(302)
     expect((await superAdmin.follow(answer)).toast).toMatch(/Everyone else is signed out \(\d+ sessions\)/)
     for (const other of others) expect(await other.isSignedIn()).toBe(false)

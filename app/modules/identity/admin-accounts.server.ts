@@ -7,14 +7,14 @@ import { ADMIN_ROLES } from './roles.ts'
 import { deleteAllSessions, deleteUserSessions } from './sessions.server.ts'
 
 /**
- * What admins do to other people's accounts (/admin/members). Every action is
+ * What admins do to other people's accounts (/admin/members/accounts). Every action is
  * audited in its own transaction; ending access always ends the sessions too.
  */
 
 export async function listAccounts(db: Db, options: { limit: number; after?: string }) {
   const users = await db
     .selectFrom('users')
-    .select(['id', 'email', 'display_name', 'status', 'must_reset_password', 'last_login_at'])
+    .select(['id', 'email', 'display_name', 'status', 'must_reset_password', 'last_login_at', 'member_id'])
     .$if(Boolean(options.after), (query) => query.where('display_name', '>', options.after ?? ''))
     .orderBy('display_name')
     .limit(options.limit)

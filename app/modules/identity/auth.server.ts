@@ -112,6 +112,13 @@ export function requireAnyPermission(args: Args, permissions: readonly Permissio
   return user
 }
 
+/** A check that is more than one permission (e.g. "may open /admin"); `needed` names it in the denial log. */
+export function requireGrants(args: Args, allowed: (grants: Grants) => boolean, needed: string): CurrentUser {
+  const user = requireUser(args)
+  if (!allowed(user.grants)) refuse(args, user, needed)
+  return user
+}
+
 /** A permission for one section: a section leader acts on their own section only. */
 export function requireSectionPermission(args: Args, permission: Permission, sectionId: string): CurrentUser {
   const user = requireUser(args)

@@ -24,7 +24,7 @@ export async function createFirstAdmin(
       .limit(1)
       .execute()
     if (admins.length > 0) {
-      return { ok: false, message: 'A super admin already exists. Invite further admins from /admin/members.' } as const
+      return { ok: false, message: 'A super admin already exists. Invite further admins from /admin/members/accounts.' } as const
     }
     const taken = await trx
       .selectFrom('users')

@@ -1,3 +1,4 @@
+import { sql } from 'kysely'
 import { recordAudit, type AuditContext } from '#app/modules/audit/audit.server.ts'
 import { enqueueMail } from '#app/modules/email/outbox.server.ts'
 import type { RateLimits } from '#app/platform/rate-limit.server.ts'
@@ -37,6 +38,8 @@ export async function inviteMember(db: Db, input: {
   displayName: string
   role: RoleName
   sectionId: string | null
+  /** "Invite this member" on the member page: the account is linked to this member when accepted. */
+  memberId?: string
   inviter: { id: string; grants: Grants }
   siteOrigin: string
   /** The app's secret: seals the mail's copy of the link (`runtime.sessionSecret`). */
@@ -56,12 +59,21 @@ export async function inviteMember(db: Db, input: {
     .executeTakeFirst()
   if (existing) return { kind: 'refused', field: 'email', message: 'Someone already has an account with that email address.' }
 
-  const member = await db
-    .selectFrom('members')
-    .select('id')
-    .where(emailIs('members', input.email))
-    .where('deleted_at', 'is', null)
-    .executeTakeFirst()
+  let member: { id: string } | undefined
+  if (input.memberId) {
+    member = await db.selectFrom('members').select('id').where('id', '=', input.memberId).where('deleted_at', 'is', null).executeTakeFirst()
+    if (!member) return { kind: 'refused', field: 'email', message: 'There is no such member.' }
+    const linked = await db.selectFrom('users').select('id').where('member_id', '=', member.id).executeTakeFirst()
+    if (linked) return { kind: 'refused', field: 'email', message: 'This member already has an account.' }
+  } else {
+    // Inviting someone already on the roster by their address links them too.
+    member = await db
+      .selectFrom('members')
+      .select('id')
+      .where(emailIs('members', input.email))
+      .where('deleted_at', 'is', null)
+      .executeTakeFirst()
+  }
   const token = newToken()
   const link = `${input.siteOrigin}/invite/${token}`
   const invitation = await db.transaction().execute(async (trx) => {
@@ -89,7 +101,7 @@ export async function inviteMember(db: Db, input: {
     await recordAudit(trx, input.audit, {
       action: 'auth.invitation.sent',
       entity: ['invitation', row.id],
-      after: { email: input.email, displayName: input.displayName, role: input.role, sectionId: input.sectionId },
+      after: { email: input.email, displayName: input.displayName, role: input.role, sectionId: input.sectionId, memberId: member?.id ?? null },
     })
     await enqueueMail(trx, {
       to: input.email,
@@ -150,12 +162,36 @@ export async function acceptInvitation(
       .where(emailIs('users', invitation.email))
       .executeTakeFirst()
     if (taken) return { kind: 'invalid-link' } as const
+    // The member the invitation was for, unless someone else's account took that member meanwhile.
+    const memberTaken = invitation.member_id
+      ? await trx.selectFrom('users').select('id').where('member_id', '=', invitation.member_id).executeTakeFirst()
+      : undefined
     const user = await trx
       .insertInto('users')
-      .values({ email: invitation.email, display_name: invitation.display_name, member_id: invitation.member_id })
+      .values({ email: invitation.email, display_name: invitation.display_name, member_id: memberTaken ? null : invitation.member_id })
       .returning('id')
       .executeTakeFirstOrThrow()
     await setPassword(trx, user.id, hash)
+    if (invitation.member_id && !memberTaken) {
+      // A member invited without an address on the roster gets the one they accepted with, unless another member has it.
+      await trx
+        .updateTable('members')
+        .set({ email: invitation.email, updated_at: new Date() })
+        .where('id', '=', invitation.member_id)
+        .where('email', 'is', null)
+        .where((eb) =>
+          eb.not(
+            eb.exists(
+              eb
+                .selectFrom('members as other')
+                .select('other.id')
+                .where(sql<string>`lower(other.email)`, '=', invitation.email.trim().toLowerCase())
+                .where('other.deleted_at', 'is', null),
+            ),
+          ),
+        )
+        .execute()
+    }
     const grants: { role: RoleName; section: string | null }[] =
       invitation.role_name === 'section_leader'
         ? [{ role: 'musician', section: null }, { role: 'section_leader', section: invitation.section_id }]
@@ -168,7 +204,7 @@ export async function acceptInvitation(
     await recordAudit(trx, { ...input.audit, actor: { id: user.id, name: invitation.display_name } }, {
       action: 'auth.invitation.accepted',
       entity: ['user', user.id],
-      after: { email: invitation.email, displayName: invitation.display_name, roles: grants.map((grant) => grant.role) },
+      after: { email: invitation.email, displayName: invitation.display_name, roles: grants.map((grant) => grant.role), memberId: memberTaken ? null : invitation.member_id },
       details: { invitationId: invitation.id },
     })
     return { kind: 'accepted', userId: user.id, displayName: invitation.display_name } as const

@@ -89,3 +89,27 @@ export const ADMIN_AREA_PERMISSIONS = [
   'trash.manage',
   'reports.view',
 ] as const satisfies readonly Permission[]
+
+/** Whether `permission` is held anywhere: everywhere, or for at least one section. */
+export function holdsAnywhere(grants: Grants | null | undefined, permission: Permission): boolean {
+  if (!grants) return false
+  return grants.permissions.includes(permission) || Object.values(grants.sections).some((held) => held.includes(permission))
+}
+
+/**
+ * Who may open /admin: any admin-area permission, or seeing members (a
+ * director sees everyone; a section leader the members of their section, on
+ * the roster and member pages only).
+ */
+export function mayOpenAdmin(grants: Grants | null | undefined): boolean {
+  return canAny(grants, ADMIN_AREA_PERMISSIONS) || can(grants, 'member.view.all') || holdsAnywhere(grants, 'member.view.section')
+}
+
+/** The sections whose members `grants` may see, or 'all'. */
+export function visibleSections(grants: Grants | null | undefined): 'all' | string[] {
+  if (!grants) return []
+  if (can(grants, 'member.view.all') || can(grants, 'member.edit')) return 'all'
+  return Object.entries(grants.sections)
+    .filter(([, held]) => held.includes('member.view.section'))
+    .map(([sectionId]) => sectionId)
+}

@@ -87,7 +87,7 @@ export const AcceptInvitationSchema = z
 const roleName = z.enum(ROLE_NAMES, { error: 'Choose a role' })
 const optionalSection = z.preprocess((value) => (value === '' ? undefined : value), z.uuid().optional())
 
-/** The invitation form of /admin/members. */
+/** The invitation form of /admin/members/accounts (and of a member's page). */
 export const InviteMemberSchema = z.object({
   intent: z.literal('invite'),
   email: z.string({ error: 'Enter an email address' }).trim().max(254).email('Enter a valid email address'),
@@ -96,7 +96,7 @@ export const InviteMemberSchema = z.object({
   sectionId: optionalSection,
 })
 
-/** The forms of /admin/members, told apart by their `intent`. */
+/** The forms of /admin/members/accounts, told apart by their `intent`. */
 export const MemberAccountsSchema = z.discriminatedUnion('intent', [
   InviteMemberSchema,
   z.object({ intent: z.literal('revoke-sessions'), userId: z.uuid() }),

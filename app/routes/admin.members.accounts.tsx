@@ -1,6 +1,6 @@
 import { getFormProps, getInputProps, type SubmissionResult } from '@conform-to/react'
 import { parseWithZod } from '@conform-to/zod/v4'
-import { data, Form, href, useLocation, useNavigation } from 'react-router'
+import { data, Form, href, Link, useLocation, useNavigation } from 'react-router'
 import { Field, FormAlert, SubmitButton, useSchemaForm } from '#app/components/forms.tsx'
 import {
   changeRole,
@@ -20,9 +20,9 @@ import { listSections } from '#app/modules/members/queries.server.ts'
 import { canDeliverLinks } from '#app/modules/email/outbox.server.ts'
 import { runtimeContext } from '#app/platform/context.ts'
 import { redirectWithToast } from '#app/platform/toast.server.ts'
-import type { Route } from './+types/admin.members'
+import type { Route } from './+types/admin.members.accounts'
 
-export const meta: Route.MetaFunction = () => [{ title: 'Members and accounts' }]
+export const meta: Route.MetaFunction = () => [{ title: 'Accounts' }]
 
 const PAGE_SIZE = 50
 
@@ -61,7 +61,7 @@ export async function action(args: Route.ActionArgs) {
   const failed = (message: string, status = 400) => data<ActionResult>({ intent: value.intent, message }, { status })
   // Back to the page of the list the form was on.
   const after = new URL(args.request.url).searchParams.get('after')
-  const done = (message: string) => redirectWithToast(runtime, after ? `${href('/admin/members')}?${new URLSearchParams({ after })}` : href('/admin/members'), message)
+  const done = (message: string) => redirectWithToast(runtime, after ? `${href('/admin/members/accounts')}?${new URLSearchParams({ after })}` : href('/admin/members/accounts'), message)
 
   switch (value.intent) {
     case 'invite': {
@@ -78,7 +78,7 @@ export async function action(args: Route.ActionArgs) {
       })
       if (outcome.kind === 'sent' && !canDeliverLinks(runtime)) {
         // No mail server can carry it: the link goes to the inviter's own screen, once (finding 1).
-        return redirectWithToast(runtime, href('/admin/members'), `No mail server is set up, so give ${value.email} this invitation link yourself. It works once, for 7 days: ${outcome.link}`, { kind: 'info' })
+        return redirectWithToast(runtime, href('/admin/members/accounts'), `No mail server is set up, so give ${value.email} this invitation link yourself. It works once, for 7 days: ${outcome.link}`, { kind: 'info' })
       }
       return outcome.kind === 'sent'
         ? done(`Invitation sent to ${value.email}. The link works for 7 days.`)
@@ -128,7 +128,13 @@ export default function MemberAccounts({ loaderData, actionData }: Route.Compone
   const { key: answerKey } = useLocation()
   return (
     <div className="space-y-10">
-      <h1 className="text-3xl font-bold">Members and accounts</h1>
+      <div className="space-y-2">
+        <h1 className="text-3xl font-bold">Accounts</h1>
+        <p className="text-stone-700">
+          Who can sign in, and with which roles. The whole band, with or without accounts, is on the{' '}
+          <Link to={href('/admin/members')} className="text-brand-800 underline">roster</Link>; invite someone already on it from their page, so the account is linked to them.
+        </p>
+      </div>
       {result?.message ? <FormAlert>{result.message}</FormAlert> : null}
 
       {can(grants, 'user.invite') ? (
@@ -150,7 +156,13 @@ export default function MemberAccounts({ loaderData, actionData }: Route.Compone
         <ul className="space-y-4">
           {loaderData.accounts.map((account) => (
             <li key={account.id} className="rounded border border-stone-200 bg-white p-4">
-              <h3 className="text-lg font-semibold">{account.display_name}</h3>
+              <h3 className="text-lg font-semibold">
+                {account.member_id ? (
+                  <Link to={href('/admin/members/:memberId', { memberId: account.member_id })} className="text-brand-800 underline">{account.display_name}</Link>
+                ) : (
+                  account.display_name
+                )}
+              </h3>
               <p className="text-sm text-stone-700">
                 {account.email} · {account.status}
                 {account.must_reset_password ? ' · must choose a new password' : ''} · {account.activeSessions} active session(s)
