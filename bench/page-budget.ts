@@ -181,7 +181,7 @@ export const pageBudget: Benchmark = {
           `${path}: HTML ${kb(load.htmlGzip)} ${verdict(ok.html)} (≤ ${kb(BUDGET.htmlGzip)}), first load ${kb(load.total)} ${verdict(ok.load)} (≤ ${kb(BUDGET.firstLoad)}), p95 ${timing.p95} ms ${verdict(ok.p95)} (< ${BUDGET.p95Ms} ms)`,
         )
       }
-      // For comparison, a page that still hydrates (ADR 009): what every page cost before.
+      // For comparison, a page that still hydrates (ADR 010): what every page cost before.
       const hydrated = await firstLoad(base, '/login', '')
       rows['/login (hydrated, for comparison)'] = { 'HTML raw': kb(hydrated.htmlRaw), 'HTML gzip': kb(hydrated.htmlGzip), 'first load gzip': kb(hydrated.total), requests: hydrated.requests }
       console.table(rows)

@@ -19,7 +19,7 @@ async function smallTargets(page: Page): Promise<string[]> {
 }
 
 test('the portal pages ship no script and have tap targets of 44 px on a small phone', async ({ page, login, visit }) => {
-  // The sign-in page itself is hydrated (ADR 009): count scripts from the portal on.
+  // The sign-in page itself is hydrated (ADR 010): count scripts from the portal on.
   await login('musician')
   const scripts: string[] = []
   page.on('request', (request) => {

@@ -25,7 +25,7 @@ describe('the public home page', () => {
   })
 
   it('sends security headers with a CSP nonce that the page scripts carry', async () => {
-    // /login asks for hydration (ADR 009), so it has scripts; the home page has none.
+    // /login asks for hydration (ADR 010), so it has scripts; the home page has none.
     const response = await get('/login')
     const csp = response.headers.get('content-security-policy') ?? ''
     for (const directive of ["object-src 'none'", "base-uri 'none'", "frame-ancestors 'none'", "default-src 'self'"]) {

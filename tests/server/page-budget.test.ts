@@ -3,7 +3,7 @@ import { BrowserSession } from '#tests/setup/browser-session.ts'
 import { startTestServer, type TestServer } from '#tests/setup/test-server.ts'
 
 // Pages for basic phones (members-and-events issue): routes hydrate only when
-// their handle asks (docs/decisions/009-hydrate-only-where-asked.md). The
+// their handle asks (docs/decisions/010-hydrate-only-where-asked.md). The
 // phone pages ship HTML and CSS only; a route that asked still gets React.
 
 let server: TestServer
