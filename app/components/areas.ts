@@ -22,6 +22,7 @@ export function areaLinks(area: AreaName, grants: Grants | null | undefined): Ar
       return [
         { to: href('/portal'), label: 'Overview', end: true },
         { to: href('/portal/events'), label: 'Schedule' },
+        { to: href('/portal/availability'), label: 'Dates away' },
       ]
     case 'library':
       return [{ to: href('/library'), label: 'Catalogue', end: true }]

@@ -1,7 +1,9 @@
 import { Form, href, Link } from 'react-router'
 import { z } from 'zod'
+import { AnswerBadge } from '#app/components/rsvp.tsx'
 import { requirePermission } from '#app/modules/identity/auth.server.ts'
 import { listEvents } from '#app/modules/events/queries.server.ts'
+import { myAnswers } from '#app/modules/events/rsvp.server.ts'
 import { EVENT_KINDS } from '#app/modules/events/schema.ts'
 import { getBandProfile } from '#app/modules/settings/band-profile.server.ts'
 import { formatEventDate, formatTimeOfDay } from '#app/modules/site/dates.ts'
@@ -27,7 +29,7 @@ const KIND_LABELS: Record<(typeof EVENT_KINDS)[number], string> = {
 }
 
 export async function loader(args: Route.LoaderArgs) {
-  requirePermission(args, 'event.view')
+  const user = requirePermission(args, 'event.view')
   const { db } = args.context.get(runtimeContext)
   const query = ScheduleQuery.parse(Object.fromEntries(new URL(args.request.url).searchParams))
   const after = query.afterAt && query.afterId ? { startsAt: new Date(query.afterAt), id: query.afterId } : undefined
@@ -36,11 +38,14 @@ export async function loader(args: Route.LoaderArgs) {
     getBandProfile(db),
   ])
   const last = events[PAGE_SIZE - 1]
+  const shown = events.slice(0, PAGE_SIZE)
+  // The member's own answer (or "Away") beside each event they are expected at.
+  const answers = user.memberId ? await myAnswers(db, { memberId: user.memberId, eventIds: shown.map((event) => event.id), timeZone: band.timeZone }) : undefined
   return {
     when: query.when,
     kind: query.kind ?? null,
     timeZone: band.timeZone,
-    events: events.slice(0, PAGE_SIZE),
+    events: shown.map((event) => ({ ...event, mine: answers?.get(event.id) ?? null })),
     next:
       events.length > PAGE_SIZE && last
         ? { when: query.when, ...(query.kind ? { kind: query.kind } : {}), afterAt: last.startsAt.toISOString(), afterId: last.id }
@@ -96,6 +101,8 @@ export default function Schedule({ loaderData }: Route.ComponentProps) {
                 <span className="rounded-full bg-stone-100 px-2.5 py-0.5 text-xs font-semibold uppercase tracking-wide text-stone-700">{event.kind}</span>
                 {event.status === 'cancelled' ? (
                   <span className="rounded-full bg-red-100 px-2.5 py-0.5 text-xs font-semibold text-red-900">Cancelled</span>
+                ) : event.mine ? (
+                  <AnswerBadge answer={event.mine.answer} away={event.mine.away} />
                 ) : null}
               </p>
               <p className="text-stone-700">
