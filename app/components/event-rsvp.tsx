@@ -91,15 +91,15 @@ export function AnswerCountsTable({ counts }: { counts: { total: AnswerCounts; s
       </h2>
       <p className="text-sm text-stone-700">Dates away count as “not going” until the player answers.</p>
       <div className="overflow-x-auto rounded-lg border border-stone-200 bg-white">
-        <table className="w-full text-left text-sm">
+        <table className="w-full text-left text-sm leading-tight">
           <caption className="sr-only">Answers by section</caption>
           <thead className="bg-stone-50">
             <tr>
-              <th scope="col" className="px-3 py-2">
+              <th scope="col" className="px-1.5 py-2 sm:px-3">
                 Section
               </th>
               {COLUMNS.map(([key, label]) => (
-                <th key={key} scope="col" className="px-3 py-2 text-right">
+                <th key={key} scope="col" className="px-1.5 py-2 sm:px-3 text-right">
                   {label}
                 </th>
               ))}
@@ -108,22 +108,22 @@ export function AnswerCountsTable({ counts }: { counts: { total: AnswerCounts; s
           <tbody className="divide-y divide-stone-200">
             {counts.sections.map((section) => (
               <tr key={section.sectionId ?? 'none'}>
-                <th scope="row" className="px-3 py-2 font-medium">
+                <th scope="row" className="px-1.5 py-2 sm:px-3 font-medium">
                   {section.sectionName}
                 </th>
                 {COLUMNS.map(([key]) => (
-                  <td key={key} className="px-3 py-2 text-right tabular-nums">
+                  <td key={key} className="px-1.5 py-2 sm:px-3 text-right tabular-nums">
                     {section.counts[key]}
                   </td>
                 ))}
               </tr>
             ))}
             <tr className="bg-stone-50 font-semibold">
-              <th scope="row" className="px-3 py-2">
+              <th scope="row" className="px-1.5 py-2 sm:px-3">
                 Whole band
               </th>
               {COLUMNS.map(([key]) => (
-                <td key={key} className="px-3 py-2 text-right tabular-nums">
+                <td key={key} className="px-1.5 py-2 sm:px-3 text-right tabular-nums">
                   {counts.total[key]}
                 </td>
               ))}

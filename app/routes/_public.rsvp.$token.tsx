@@ -73,20 +73,20 @@ export default function RsvpLinkPage({ loaderData, actionData }: Route.Component
     <section aria-labelledby="rsvp-title" className="mx-auto max-w-md space-y-4">
       {page.state === 'refused' ? (
         <>
-          <h1 id="rsvp-title" className="text-3xl font-bold">
+          <h1 id="rsvp-title" className="text-2xl font-bold sm:text-3xl">
             This link does not work
           </h1>
           <p role="alert">{page.message}</p>
           <p>
-            Sign in to see your events and answer there.{' '}
             <Link className="text-brand-800 underline" to={href('/login')}>
               Sign in
-            </Link>
+            </Link>{' '}
+            to see your events and answer there.
           </p>
         </>
       ) : page.state === 'saved' ? (
         <>
-          <h1 id="rsvp-title" className="text-3xl font-bold">
+          <h1 id="rsvp-title" className="text-2xl font-bold sm:text-3xl">
             Thank you
           </h1>
           <p role="status" className="rounded border border-green-300 bg-green-50 px-4 py-3 text-green-900">
@@ -102,7 +102,7 @@ export default function RsvpLinkPage({ loaderData, actionData }: Route.Component
         </>
       ) : (
         <>
-          <h1 id="rsvp-title" className="text-3xl font-bold">
+          <h1 id="rsvp-title" className="text-2xl font-bold sm:text-3xl">
             {`Answer ${page.answer} for ${page.eventTitle}, ${page.when}?`}
           </h1>
           <p>{`Hello ${page.firstName}. Nothing is saved until you press the button.`}</p>

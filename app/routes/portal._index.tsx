@@ -88,8 +88,8 @@ export default function PortalHome({ loaderData, actionData }: Route.ComponentPr
                       </Link>
                     </h3>
                     <p className="text-stone-700">
-                      <span className="font-medium capitalize">{event.kind}</span>
-                      {' · '}
+                      {/* "Rehearsal · …" only where the title does not already say it. */}
+                      {event.title.toLowerCase().includes(event.kind) ? null : <span className="font-medium capitalize">{`${event.kind} · `}</span>}
                       <time dateTime={startsAt.toISOString()}>{formatEventDate(startsAt, timeZone)}</time>
                       {' – '}
                       {formatTimeOfDay(new Date(event.endsAt), timeZone)}

@@ -123,9 +123,9 @@ export default function EventPage({ loaderData, actionData }: Route.ComponentPro
         ) : null}
       </dl>
 
-      {event.description ? <p className="whitespace-pre-line">{event.description}</p> : null}
-
       <RsvpPanel rsvp={loaderData.rsvp} lastResult={actionData?.result} />
+
+      {event.description ? <p className="whitespace-pre-line">{event.description}</p> : null}
 
       <section aria-labelledby="set-list" className="space-y-3">
         <h2 id="set-list" className="text-xl font-semibold">
