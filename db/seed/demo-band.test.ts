@@ -152,6 +152,38 @@ describe('buildDemoBand', () => {
     expect(rehearsals.every((r) => asDate(r.starts_at).getUTCDay() === 2)).toBe(true)
   })
 
+  it('keeps the rehearsals as one weekly series, with the Christmas break as its exceptions', () => {
+    const [series] = band.event_series
+    expect(band.event_series).toHaveLength(1)
+    expect(series).toMatchObject({ weekday: 2, start_time: '19:30', end_time: '21:30' })
+    const rehearsals = band.events.filter((e) => e.kind === 'rehearsal')
+    expect(rehearsals.every((r) => r.series_id === series?.id && r.series_date)).toBe(true)
+    expect(band.event_series_exceptions.map((x) => x.on_date)).toEqual(['2026-12-22', '2026-12-29'])
+    const cancelled = rehearsals.filter((r) => r.status === 'cancelled')
+    expect(cancelled).toHaveLength(1)
+    expect(cancelled[0]).toMatchObject({ series_detached: true, cancel_reason: expect.stringMatching(/polling station/) })
+  })
+
+  it('has answers, absences, past attendance and status histories', () => {
+    const past = new Set(band.events.filter((e) => asDate(e.ends_at) < WINTER_DAY).map((e) => e.id))
+    const upcoming = new Set(band.events.filter((e) => asDate(e.starts_at) > WINTER_DAY).map((e) => e.id))
+    expect(band.rsvps.filter((r) => past.has(r.event_id)).length).toBeGreaterThan(500)
+    expect(band.rsvps.filter((r) => upcoming.has(r.event_id)).length).toBeGreaterThan(30)
+    expect(new Set(band.rsvps.map((r) => r.answer))).toEqual(new Set(['going', 'not_going', 'maybe']))
+    // The demo musician's upcoming answers are left for whoever tries the demo.
+    const max = band.members.find((m) => m.email === 'musician@example.org')?.id
+    expect(band.rsvps.some((r) => r.member_id === max && upcoming.has(r.event_id))).toBe(false)
+    expect(band.attendance.length).toBeGreaterThan(500)
+    expect(band.attendance.every((a) => past.has(a.event_id))).toBe(true)
+    expect(new Set(band.attendance.map((a) => a.status))).toEqual(new Set(['present', 'late', 'excused', 'absent']))
+    expect(band.absences.length).toBeGreaterThanOrEqual(4)
+    expect(band.members.filter((m) => m.kind === 'guest' || m.kind === 'substitute')).toHaveLength(2)
+    const onLeave = band.members.filter((m) => m.status === 'on_leave').map((m) => m.id)
+    for (const id of onLeave) {
+      expect(band.member_status_changes.filter((c) => c.member_id === id).map((c) => c.status)).toEqual(['active', 'on_leave'])
+    }
+  })
+
   it('publishes the website pages and news relative to today', () => {
     expect(band.pages.map((p) => p.slug)).toEqual(expect.arrayContaining(['about', 'join-us', 'rehearsals']))
     const published = band.posts.filter((p) => p.status === 'published')

@@ -3,6 +3,7 @@ import type { Database } from '#db/types.ts'
 import { bandWallClock } from './calendar.ts'
 import { buildCatalogue } from './catalogue.ts'
 import { buildInstruments, buildSections } from './instruments.ts'
+import { buildResponses } from './responses.ts'
 import { buildMembers } from './roster.ts'
 import { buildSeason } from './season.ts'
 import { buildPages, buildPosts, buildSettings } from './website.ts'
@@ -13,14 +14,21 @@ export const DEMO_BAND_TABLES = [
   'sections',
   'instruments',
   'instrument_aliases',
-  'members',
-  'member_instruments',
   'people',
   'pieces',
   'parts',
   'venues',
+  'event_series',
+  'event_series_exceptions',
   'events',
   'set_list_items',
+  // After events: a substitute is engaged for one of them.
+  'members',
+  'member_instruments',
+  'member_status_changes',
+  'rsvps',
+  'absences',
+  'attendance',
   'pages',
   'posts',
 ] as const satisfies readonly (keyof Database)[]
@@ -44,20 +52,27 @@ export function buildDemoBand(options: { today: Date }): DemoBand {
   const { members, memberInstruments } = buildMembers(anchor)
   const { people, pieces, parts, repertoire } = buildCatalogue()
   const season = buildSeason(anchor, today, repertoire)
+  const responses = buildResponses({ anchor, today, members, memberInstruments, instruments, events: season.events })
 
   return {
     settings: buildSettings(),
     sections: buildSections(),
     instruments,
     instrument_aliases: aliases,
-    members,
-    member_instruments: memberInstruments,
     people,
     pieces,
     parts,
     venues: season.venues,
+    event_series: season.series,
+    event_series_exceptions: season.seriesExceptions,
     events: season.events,
     set_list_items: season.setListItems,
+    members: [...members, ...responses.guests],
+    member_instruments: [...memberInstruments, ...responses.guestInstruments],
+    member_status_changes: responses.statusChanges,
+    rsvps: responses.rsvps,
+    absences: responses.absences,
+    attendance: responses.attendance,
     pages: buildPages(anchor),
     posts: buildPosts(season.concerts, anchor, today),
   }

@@ -111,11 +111,11 @@ function emailFor(first: string, last: string): string {
 }
 
 export function buildMembers(anchor: string): {
-  members: Insertable<MembersTable>[]
+  members: (Insertable<MembersTable> & { id: string })[]
   memberInstruments: Insertable<MemberInstrumentsTable>[]
 } {
   const random = createRandom('members')
-  const members: Insertable<MembersTable>[] = []
+  const members: (Insertable<MembersTable> & { id: string })[] = []
   const memberInstruments: Insertable<MemberInstrumentsTable>[] = []
 
   ROSTER.forEach(([first, last, plays, chair, status = 'active', doubles = []], index) => {

@@ -1,5 +1,5 @@
 import type { Insertable } from 'kysely'
-import type { EventsTable, SetListItemsTable, VenuesTable } from '#db/types.ts'
+import type { EventSeriesExceptionsTable, EventSeriesTable, EventsTable, SetListItemsTable, VenuesTable } from '#db/types.ts'
 import {
   addDays,
   addMinutes,
@@ -27,6 +27,7 @@ const VENUES = {
     address: '14 Church Lane',
     city: 'Riverside',
     postcode: 'RS1 4DJ',
+    map_url: 'https://www.openstreetmap.org/search?query=14%20Church%20Lane%2C%20Riverside',
     notes: 'Park in the school car park opposite after 18:00. Step-free access by the side door.',
   },
   townHall: {
@@ -35,6 +36,7 @@ const VENUES = {
     address: 'Market Square',
     city: 'Riverside',
     postcode: 'RS1 1AA',
+    map_url: 'https://www.openstreetmap.org/search?query=Market%20Square%2C%20Riverside',
     notes: 'Load in through the stage door on Bridge Street. Green room on the first floor.',
   },
   bandstand: {
@@ -43,6 +45,7 @@ const VENUES = {
     address: 'Victoria Park, Park Road',
     city: 'Riverside',
     postcode: 'RS2 7PL',
+    map_url: 'https://www.openstreetmap.org/search?query=Victoria%20Park%2C%20Riverside',
     notes: 'Outdoors: bring clothes pegs for the music and a warm layer. Toilets by the café.',
   },
 } satisfies Record<string, Insertable<VenuesTable> & { id: string }>
@@ -77,9 +80,14 @@ export type ConcertSummary = {
   highlights: string[]
 }
 
+/** Every seeded event has its id, so answers and attendance can point at it. */
+export type SeasonEvent = Insertable<EventsTable> & { id: string }
+
 export type Season = {
   venues: Insertable<VenuesTable>[]
-  events: Insertable<EventsTable>[]
+  series: Insertable<EventSeriesTable>[]
+  seriesExceptions: Insertable<EventSeriesExceptionsTable>[]
+  events: SeasonEvent[]
   setListItems: Insertable<SetListItemsTable>[]
   concerts: ConcertSummary[]
 }
@@ -130,7 +138,7 @@ function pickSetList(theme: Theme, pool: CataloguedPiece[], used: Set<string>, r
 
 export function buildSeason(anchor: string, today: Date, repertoire: CataloguedPiece[]): Season {
   const thisTuesday = previousWeekday(anchor, TUESDAY)
-  const events: Insertable<EventsTable>[] = []
+  const events: SeasonEvent[] = []
   const setListItems: Insertable<SetListItemsTable>[] = []
   const concerts: ConcertSummary[] = []
   const used = new Set<string>()
@@ -175,6 +183,8 @@ export function buildSeason(anchor: string, today: Date, repertoire: CataloguedP
       dress: DRESS[theme],
       is_public: true,
       status: 'scheduled',
+      // Directors want the numbers a week ahead to book the stage crew.
+      rsvp_deadline: addMinutes(startsAt, -7 * 24 * 60),
     })
     concerts.push({ title, slug, date, startsAt, venue: venue.name, theme, highlights })
     setList.forEach((piece, index) => {
@@ -190,9 +200,30 @@ export function buildSeason(anchor: string, today: Date, repertoire: CataloguedP
 
   const nextConcertAfter = (date: string) => concerts.find((c) => c.date >= date)
   let upcomingRehearsals = 0
+  // The Tuesday rehearsals are one series; the Christmas break is its exceptions.
+  const seriesId = stableId('series:tuesday-rehearsals')
+  const series: Insertable<EventSeriesTable> = {
+    id: seriesId,
+    kind: 'rehearsal',
+    title: 'Rehearsal',
+    weekday: TUESDAY,
+    start_time: '19:30',
+    end_time: '21:30',
+    call_minutes_before: null,
+    starts_on: addDays(thisTuesday, -WEEKS_BEFORE * 7),
+    ends_on: addDays(thisTuesday, WEEKS_AFTER * 7),
+    venue_id: VENUES.hall.id,
+    section_id: null,
+    dress: null,
+    description: null,
+  }
+  const seriesExceptions: Insertable<EventSeriesExceptionsTable>[] = []
   for (let week = -WEEKS_BEFORE; week <= WEEKS_AFTER; week++) {
     const date = addDays(thisTuesday, week * 7)
-    if (inChristmasBreak(date)) continue
+    if (inChristmasBreak(date)) {
+      seriesExceptions.push({ series_id: seriesId, on_date: date, reason: 'Christmas break' })
+      continue
+    }
     const startsAt = bandTime(date, '19:30')
     const id = stableId(`event:rehearsal:${date}`)
     const concert = nextConcertAfter(date)
@@ -219,6 +250,11 @@ export function buildSeason(anchor: string, today: Date, repertoire: CataloguedP
       dress: null,
       is_public: false,
       status: cancelled ? 'cancelled' : 'scheduled',
+      cancel_reason: cancelled ? "St Mark's Church Hall is a polling station this week." : null,
+      series_id: seriesId,
+      series_date: date,
+      // Cancelling one date by hand is a one-off change: editing the series leaves it alone.
+      series_detached: cancelled,
     })
     // The next two rehearsals already have their running order.
     const concertList = concert ? setLists.get(stableId(`event:concert:${concert.slug}`)) : undefined
@@ -232,7 +268,7 @@ export function buildSeason(anchor: string, today: Date, repertoire: CataloguedP
   }
 
   events.push(...sectionals(thisTuesday, concerts, setLists), picnic(anchor))
-  return { venues: Object.values(VENUES), events, setListItems, concerts }
+  return { venues: Object.values(VENUES), series: [series], seriesExceptions, events, setListItems, concerts }
 }
 
 const REHEARSAL_NOTES = ['From letter C to the end', 'Full run', null, 'Slow practice on the fast section']
@@ -282,7 +318,7 @@ const SECTIONALS: [SectionName, string, number][] = [
 ]
 
 function sectionals(thisTuesday: string, concerts: ConcertSummary[], setLists: Map<string, CataloguedPiece[]>) {
-  return SECTIONALS.map(([section, title, week], index): Insertable<EventsTable> => {
+  return SECTIONALS.map(([section, title, week], index): SeasonEvent => {
     let date = addDays(thisTuesday, week * 7 + 2) // Thursday
     while (inChristmasBreak(date)) date = addDays(date, 7)
     const startsAt = bandTime(date, '19:30')
@@ -310,7 +346,7 @@ function sectionals(thisTuesday: string, concerts: ConcertSummary[], setLists: M
 }
 
 /** The band picnic: the Sunday in mid-July nearest to today. */
-function picnic(anchor: string): Insertable<EventsTable> {
+function picnic(anchor: string): SeasonEvent {
   const year = yearOf(anchor)
   const candidates = [year - 1, year, year + 1].map((y) => previousWeekday(`${y}-07-14`, 0))
   const date = candidates.reduce((best, d) =>
