@@ -21,7 +21,8 @@ const HOUR = 60 * 60 * 1000
 const DAY = 24 * HOUR
 
 beforeAll(async () => {
-  server = await startTestServer({ env: { RATE_LIMIT_POINTS: '100000' } })
+  // TRUST_PROXY: the rate-limit test is a client of its own (X-Forwarded-For).
+  server = await startTestServer({ env: { RATE_LIMIT_POINTS: '100000', TRUST_PROXY: '1' } })
   musician = new BrowserSession(server.url)
   await musician.signIn('musician@example.org')
   const { db } = server.runtime
@@ -232,5 +233,21 @@ describe('one-tap links', () => {
     }
     expect(await rsvpsOf(eventId)).toEqual([])
     expect(await rsvpsOf(cancelled)).toEqual([])
+  })
+
+  it('limits how often one address may post links (429 with Retry-After), and asking still works', async () => {
+    const eventId = await makeEvent()
+    const guesser = new BrowserSession(server.url, { ip: '203.0.113.77' })
+    const statuses: number[] = []
+    for (let i = 0; i < 31; i++) statuses.push((await guesser.post(`/rsvp/${randomUUID()}`, {})).status)
+    expect(statuses.slice(0, 30)).toEqual(Array(30).fill(400))
+    const limited = await guesser.post(`/rsvp/${tokenFor(eventId, 'maybe')}`, {})
+    expect(limited.status).toBe(429)
+    expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0)
+    expect(limited.text).toContain('Too many attempts')
+    expect(await rsvpsOf(eventId)).toEqual([])
+    // Someone else, elsewhere, is not held up.
+    const member = new BrowserSession(server.url, { ip: '198.51.100.5' })
+    expect((await member.post(`/rsvp/${tokenFor(eventId, 'maybe')}`, {})).status).toBe(200)
   })
 })

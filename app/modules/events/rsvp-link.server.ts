@@ -59,6 +59,19 @@ export function rsvpLink(runtime: { config: { siteUrl: string }; sessionSecret: 
   return `${runtime.config.siteUrl}/rsvp/${signRsvpToken(runtime.sessionSecret, claims)}`
 }
 
+/**
+ * The three one-tap links of one event for one member, as an e-mail offers
+ * them, each valid until answers close (the RSVP deadline, else the start).
+ */
+export function rsvpLinksFor(
+  runtime: { config: { siteUrl: string }; sessionSecret: string },
+  input: { memberId: string; event: { id: string; startsAt: Date; rsvpDeadline: Date | null } },
+): Record<RsvpAnswer, string> {
+  const expiresAt = input.event.rsvpDeadline ?? input.event.startsAt
+  const link = (answer: RsvpAnswer) => rsvpLink(runtime, { memberId: input.memberId, eventId: input.event.id, answer, expiresAt })
+  return { going: link('going'), not_going: link('not_going'), maybe: link('maybe') }
+}
+
 /** Checks a token: signature first (constant time), then the expiry against `now`. */
 export function verifyRsvpToken(secret: string, token: string, now = new Date()): RsvpLinkCheck {
   const parts = token.split('.')

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { rsvpLink, signRsvpToken, verifyRsvpToken, type RsvpLinkClaims } from './rsvp-link.server.ts'
+import { rsvpLink, rsvpLinksFor, signRsvpToken, verifyRsvpToken, type RsvpLinkClaims } from './rsvp-link.server.ts'
 
 const SECRET = 'test-session-secret-0123456789abcdef0123456789'
 const claims: RsvpLinkClaims = {
@@ -28,6 +28,20 @@ describe('one-tap RSVP links', () => {
   it('builds an absolute /rsvp/ link on the site address', () => {
     const link = rsvpLink({ config: { siteUrl: 'https://band.example' }, sessionSecret: SECRET }, claims)
     expect(link).toBe(`https://band.example/rsvp/${signRsvpToken(SECRET, claims)}`)
+  })
+
+  it('gives an e-mail three links for one event, each answering one way and running out when answers close', () => {
+    const runtime = { config: { siteUrl: 'https://band.example' }, sessionSecret: SECRET }
+    const event = { id: claims.eventId, startsAt: new Date('2027-03-09T19:30:00Z'), rsvpDeadline: new Date('2027-03-07T12:00:00Z') }
+    const links = rsvpLinksFor(runtime, { memberId: claims.memberId, event })
+    for (const answer of ['going', 'not_going', 'maybe'] as const) {
+      const token = links[answer].replace('https://band.example/rsvp/', '')
+      expect(verifyRsvpToken(SECRET, token, before)).toEqual({ valid: true, claims: { memberId: claims.memberId, eventId: event.id, answer, expiresAt: event.rsvpDeadline } })
+    }
+    const withoutDeadline = rsvpLinksFor(runtime, { memberId: claims.memberId, event: { ...event, rsvpDeadline: null } })
+    const token = withoutDeadline.going.split('/rsvp/')[1] ?? ''
+    expect(verifyRsvpToken(SECRET, token, new Date('2027-03-09T19:29:00Z')).valid).toBe(true)
+    expect(verifyRsvpToken(SECRET, token, event.startsAt)).toMatchObject({ valid: false, reason: 'expired' })
   })
 
   it('refuses a token with any field changed, even to a well-formed value', () => {
