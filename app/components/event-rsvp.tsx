@@ -18,7 +18,16 @@ export type OwnRsvp = {
   closesAt: string
 }
 
-export function RsvpPanel({ rsvp, lastResult }: { rsvp: OwnRsvp | null; lastResult: SubmissionResult<string[]> | null | undefined }) {
+export function RsvpPanel({
+  rsvp,
+  hasMember,
+  lastResult,
+}: {
+  rsvp: OwnRsvp | null
+  /** False for an account with no player on the roster (an admin): nothing to answer, and the page says why. */
+  hasMember: boolean
+  lastResult: SubmissionResult<string[]> | null | undefined
+}) {
   const [form, fields] = useSchemaForm('rsvp-answer', RsvpSchema, lastResult)
   return (
     <section aria-labelledby="rsvp" className="space-y-3 rounded-lg border border-stone-200 bg-white p-5">
@@ -26,7 +35,11 @@ export function RsvpPanel({ rsvp, lastResult }: { rsvp: OwnRsvp | null; lastResu
         Your answer
       </h2>
       {!rsvp ? (
-        <p className="text-stone-700">You are not on the list for this event, so there is nothing to answer.</p>
+        <p className="text-stone-700">
+          {hasMember
+            ? 'You are not on the list for this event, so there is nothing to answer.'
+            : 'Your account is not linked to a player on the band’s roster, so there is nothing to answer.'}
+        </p>
       ) : (
         <>
           <p>

@@ -37,7 +37,7 @@ export async function loader(args: Route.LoaderArgs) {
           closesAt: formatEventDate(answersCloseAt(target), band.timeZone),
         }
       : null
-  return { event, timeZone: band.timeZone, rsvp, counts, parts }
+  return { event, timeZone: band.timeZone, rsvp, hasMember: Boolean(memberId), counts, parts }
 }
 
 export async function action(args: Route.ActionArgs) {
@@ -123,7 +123,7 @@ export default function EventPage({ loaderData, actionData }: Route.ComponentPro
         ) : null}
       </dl>
 
-      <RsvpPanel rsvp={loaderData.rsvp} lastResult={actionData?.result} />
+      <RsvpPanel rsvp={loaderData.rsvp} hasMember={loaderData.hasMember} lastResult={actionData?.result} />
 
       {event.description ? <p className="whitespace-pre-line">{event.description}</p> : null}
 
