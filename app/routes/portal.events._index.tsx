@@ -45,7 +45,11 @@ export async function loader(args: Route.LoaderArgs) {
     when: query.when,
     kind: query.kind ?? null,
     timeZone: band.timeZone,
-    events: shown.map((event) => ({ ...event, mine: answers?.get(event.id) ?? null })),
+    // Past events show only an answer actually given: "no answer yet" is no news afterwards.
+    events: shown.map((event) => {
+      const mine = answers?.get(event.id) ?? null
+      return { ...event, mine: mine && (query.when === 'upcoming' || mine.answer) ? mine : null }
+    }),
     next:
       events.length > PAGE_SIZE && last
         ? { when: query.when, ...(query.kind ? { kind: query.kind } : {}), afterAt: last.startsAt.toISOString(), afterId: last.id }

@@ -86,6 +86,15 @@ describe('the portal home', () => {
     expect(await auditActions(eventId)).toEqual(['rsvp.answer'])
   })
 
+  it('lists only the events the member is expected at, six at most', async () => {
+    const flutes = await makeEvent({ inMs: HOUR, kind: 'sectional', sectionId: flutesId, title: 'Flute sectional (test)' })
+    const clarinets = await makeEvent({ inMs: HOUR, kind: 'sectional', sectionId: clarinetsId, title: 'Clarinet sectional (test)' })
+    const home = await musician.get('/portal')
+    expect(home.html).not.toContain(flutes)
+    expect(home.html).toContain(clarinets)
+    expect(home.html.match(/<h3[^>]*><a [^>]*href="\/portal\/events\//g)?.length).toBe(6)
+  })
+
   it('kindly says so to an account without a member record', async () => {
     const admin = new BrowserSession(server.url)
     await admin.signIn('admin@example.org')
@@ -208,6 +217,12 @@ describe('one-tap links', () => {
     expect(saved.text).toContain('Your answer is saved: Going for Linked rehearsal')
     expect(await rsvpsOf(eventId)).toEqual([{ member_id: musicianId, answer: 'going', note: null, answered_via: 'link' }])
     expect(await auditActions(eventId)).toEqual(['rsvp.answer'])
+    // Audited as the member's own account, with how the answer came.
+    const audit = await server.runtime.db.selectFrom('audit_log').select(['actor_id', 'actor_name', 'changes']).where('entity_id', '=', eventId).executeTakeFirstOrThrow()
+    const userId = (await server.runtime.db.selectFrom('users').select('id').where('member_id', '=', musicianId).executeTakeFirstOrThrow()).id
+    expect(audit.actor_id).toBe(userId)
+    expect(audit.actor_name).toBe('Max (e-mail link)')
+    expect(JSON.stringify(audit.changes)).toContain('link')
   })
 
   it('refuses a tampered link (400) and one that has run out (410), with a way to sign in', async () => {
