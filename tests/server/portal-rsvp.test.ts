@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { signRsvpToken } from '#app/modules/events/rsvp-link.server.ts'
+import { redactSecrets } from '#server/app.ts'
 import type { EventKind, EventStatus } from '#db/types.ts'
 import { BrowserSession } from '#tests/setup/browser-session.ts'
 import { startTestServer, type TestServer } from '#tests/setup/test-server.ts'
@@ -248,6 +249,13 @@ describe('one-tap links', () => {
     }
     expect(await rsvpsOf(eventId)).toEqual([])
     expect(await rsvpsOf(cancelled)).toEqual([])
+  })
+
+  it('keeps the token out of the request log', () => {
+    const token = tokenFor('a1b2c3d4-e5f6-4789-8abc-def012345678', 'going')
+    expect(redactSecrets(`/rsvp/${token}`)).toBe('/rsvp/[redacted]')
+    expect(redactSecrets(`/rsvp/${token}?x=1`)).toBe('/rsvp/[redacted]?x=1')
+    expect(redactSecrets('/invite/abc')).toBe('/invite/[redacted]')
   })
 
   it('limits how often one address may post links (429 with Retry-After), and asking still works', async () => {
