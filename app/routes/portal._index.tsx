@@ -46,7 +46,7 @@ export async function action(args: Route.ActionArgs) {
     audit: auditContextOf(args, user),
   })
   if (outcome.kind === 'refused') return data({ message: outcome.message }, { status: refusalStatus(outcome.reason) })
-  return redirectWithToast(runtime, href('/portal'), savedMessage(outcome))
+  return redirectWithToast(runtime, href('/portal'), savedMessage(outcome, band.timeZone))
 }
 
 export default function PortalHome({ loaderData, actionData }: Route.ComponentProps) {

@@ -121,7 +121,7 @@ export default function Availability({ loaderData, actionData }: Route.Component
               Reason (optional)
             </label>
             <p id={`${fields.reason.id}-hint`} className="text-sm text-stone-700">
-              For example “holiday” or “night shifts”. Your section leader and the directors see it. Up to {NOTE_MAX} characters.
+              For example “holiday” or “night shifts”. Directors and your section leader may see it. Up to {NOTE_MAX} characters.
             </p>
             <textarea
               {...getTextareaProps(fields.reason)}

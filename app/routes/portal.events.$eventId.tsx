@@ -63,7 +63,7 @@ export async function action(args: Route.ActionArgs) {
   if (outcome.kind === 'refused') {
     return data({ result: submission.reply({ formErrors: [outcome.message] }) }, { status: refusalStatus(outcome.reason) })
   }
-  return redirectWithToast(runtime, href('/portal/events/:eventId', { eventId: args.params.eventId }), savedMessage(outcome))
+  return redirectWithToast(runtime, href('/portal/events/:eventId', { eventId: args.params.eventId }), savedMessage(outcome, band.timeZone))
 }
 
 export default function EventPage({ loaderData, actionData }: Route.ComponentProps) {

@@ -81,7 +81,7 @@ describe('the portal home', () => {
     expect(saved.status).toBe(302)
     expect(saved.location).toBe('/portal')
     const after = await musician.follow(saved)
-    expect(after.toast).toBe('You answered Not going for Soonest test rehearsal.')
+    expect(after.toast).toMatch(/^You answered Not going for Soonest test rehearsal, \w+day, \d{1,2} \w+ \d{4} at \d\d:\d\d\.$/)
     expect(after.html).toMatch(/aria-pressed="true"[^>]*>Not going<\/button>/)
     expect(await rsvpsOf(eventId)).toEqual([{ member_id: musicianId, answer: 'not_going', note: null, answered_via: 'portal' }])
     expect(await auditActions(eventId)).toEqual(['rsvp.answer'])

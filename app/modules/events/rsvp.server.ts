@@ -2,6 +2,7 @@ import { sql, type Transaction } from 'kysely'
 import { type AuditContext, recordAudit } from '#app/modules/audit/audit.server.ts'
 import type { Database, Db, RsvpAnswer } from '#db/types.ts'
 import { effectiveAnswer, isExpectedAt } from './roll.server.ts'
+import { formatEventDate } from '#app/modules/site/dates.ts'
 import { ANSWER_LABELS } from './rsvp-schema.ts'
 
 /**
@@ -138,9 +139,9 @@ export function answersForSomeoneElse(formData: FormData, ownMemberId: string): 
   return named.some((value) => value !== ownMemberId)
 }
 
-/** "You answered Not going for Rehearsal." */
-export function savedMessage(outcome: Extract<RsvpOutcome, { kind: 'saved' }>): string {
-  return `You answered ${ANSWER_LABELS[outcome.answer]} for ${outcome.eventTitle}.`
+/** "You answered Not going for Rehearsal, Tuesday, 8 December 2026 at 19:30." (many events share a title) */
+export function savedMessage(outcome: Extract<RsvpOutcome, { kind: 'saved' }>, timeZone: string): string {
+  return `You answered ${ANSWER_LABELS[outcome.answer]} for ${outcome.eventTitle}, ${formatEventDate(outcome.startsAt, timeZone)}.`
 }
 
 /** The member's answers to some events, with absences, for lists: event id → what to show (only events they are expected at). */
