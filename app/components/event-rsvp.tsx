@@ -44,7 +44,7 @@ export function RsvpPanel({
         <>
           <p>
             <AnswerBadge answer={rsvp.answer} away={rsvp.away} />
-            {rsvp.note ? <span className="ml-2 text-stone-700">“{rsvp.note}”</span> : null}
+            {rsvp.note ? <span className="ml-1 text-stone-700">{` “${rsvp.note}”`}</span> : null}
           </p>
           {rsvp.away && !rsvp.answer ? (
             <p className="text-sm text-stone-700">

@@ -1,3 +1,4 @@
+import { Fragment } from 'react'
 import { Form } from 'react-router'
 import { ANSWER_LABELS, RSVP_ANSWERS } from '#app/modules/events/rsvp-schema.ts'
 import type { RsvpAnswer } from '#db/types.ts'
@@ -37,11 +38,15 @@ export function OneTapAnswers({ eventId, answer, action, label }: { eventId: str
 /** Submit buttons for a form that also carries other fields (the event page's note). */
 export function AnswerSubmitButtons({ answer }: { answer: RsvpAnswer | null }) {
   return (
+    // Spaces between the buttons, so a text browser does not run their names together.
     <div className="flex flex-wrap gap-2">
-      {RSVP_ANSWERS.map((value) => (
-        <button key={value} type="submit" name="answer" value={value} aria-pressed={answer === value} className={`${BUTTON} ${TONE[value]}`}>
-          {ANSWER_LABELS[value]}
-        </button>
+      {RSVP_ANSWERS.map((value, index) => (
+        <Fragment key={value}>
+          {index > 0 ? ' ' : null}
+          <button type="submit" name="answer" value={value} aria-pressed={answer === value} className={`${BUTTON} ${TONE[value]}`}>
+            {ANSWER_LABELS[value]}
+          </button>
+        </Fragment>
       ))}
     </div>
   )

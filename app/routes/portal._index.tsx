@@ -101,7 +101,7 @@ export default function PortalHome({ loaderData, actionData }: Route.ComponentPr
                       <>
                         <p>
                           <AnswerBadge answer={event.answer} away={event.away} />
-                          {event.note ? <span className="ml-2 text-sm text-stone-700">“{event.note}”</span> : null}
+                          {event.note ? <span className="ml-1 text-sm text-stone-700">{` “${event.note}”`}</span> : null}
                         </p>
                         {event.refusal === null ? (
                           <OneTapAnswers eventId={event.id} answer={event.answer} action={`${href('/portal')}?index`} label={`Your answer for ${event.title}, ${formatEventDate(startsAt, timeZone)}`} />
