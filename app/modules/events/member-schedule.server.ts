@@ -1,7 +1,7 @@
 import { sql } from 'kysely'
 import type { Db } from '#db/types.ts'
 import { effectiveAnswer, isExpectedAt } from './roll.server.ts'
-import { answersCloseAt, rsvpRefusal } from './rsvp.server.ts'
+import { answersCloseAt, awayAt, rsvpRefusal } from './rsvp.server.ts'
 
 /**
  * A member's own next events (the portal's home page): the events they are
@@ -25,15 +25,7 @@ export async function nextEventsFor(db: Db, input: { memberId: string; timeZone:
       'venues.name as venueName',
       'rsvps.answer',
       'rsvps.note',
-      eb
-        .exists(
-          eb
-            .selectFrom('absences')
-            .select('absences.id')
-            .whereRef('absences.member_id', '=', 'members.id')
-            .where(sql<boolean>`(events.starts_at at time zone ${input.timeZone})::date between absences.starts_on and absences.ends_on`),
-        )
-        .as('away'),
+      awayAt(eb, input.timeZone).as('away'),
     ])
     .where('members.id', '=', input.memberId)
     .where('events.deleted_at', 'is', null)

@@ -1,4 +1,4 @@
-import { sql, type Transaction } from 'kysely'
+import { type ExpressionBuilder, sql, type Transaction } from 'kysely'
 import { type AuditContext, recordAudit } from '#app/modules/audit/audit.server.ts'
 import type { Database, Db, RsvpAnswer } from '#db/types.ts'
 import { effectiveAnswer, isExpectedAt } from './roll.server.ts'
@@ -43,6 +43,20 @@ export const REFUSAL_MESSAGES: Record<RsvpRefusal, string> = {
   'not-expected': 'You are not on the list for this event, so there is nothing to answer.',
 }
 
+/**
+ * Whether one of member `members.id`'s absences covers the date of `events.id`
+ * (both in scope) in the band's zone: the same test as the event roll's.
+ */
+export function awayAt(eb: ExpressionBuilder<Database, 'members' | 'events'>, timeZone: string) {
+  return eb.exists(
+    eb
+      .selectFrom('absences')
+      .select('absences.id')
+      .whereRef('absences.member_id', '=', 'members.id')
+      .where(sql<boolean>`(events.starts_at at time zone ${timeZone})::date between absences.starts_on and absences.ends_on`),
+  )
+}
+
 /** The HTTP status of a refused answer: an unknown event 404, someone else's event 403, a closed one 400. */
 export function refusalStatus(reason: RsvpRefusal): 400 | 403 | 404 {
   return reason === 'no-event' ? 404 : reason === 'not-expected' ? 403 : 400
@@ -65,15 +79,7 @@ export async function getRsvpTarget(db: Db, input: { eventId: string; memberId: 
       'rsvps.answer',
       'rsvps.note',
       isExpectedAt(eb, input.timeZone).as('expected'),
-      eb
-        .exists(
-          eb
-            .selectFrom('absences')
-            .select('absences.id')
-            .whereRef('absences.member_id', '=', 'members.id')
-            .where(sql<boolean>`(events.starts_at at time zone ${input.timeZone})::date between absences.starts_on and absences.ends_on`),
-        )
-        .as('away'),
+      awayAt(eb, input.timeZone).as('away'),
     ])
     .where('events.id', '=', input.eventId)
     .where('events.deleted_at', 'is', null)
@@ -155,15 +161,7 @@ export async function myAnswers(db: Db, input: { memberId: string; eventIds: str
     .select((eb) => [
       'events.id',
       'rsvps.answer',
-      eb
-        .exists(
-          eb
-            .selectFrom('absences')
-            .select('absences.id')
-            .whereRef('absences.member_id', '=', 'members.id')
-            .where(sql<boolean>`(events.starts_at at time zone ${input.timeZone})::date between absences.starts_on and absences.ends_on`),
-        )
-        .as('away'),
+      awayAt(eb, input.timeZone).as('away'),
     ])
     .where('members.id', '=', input.memberId)
     .where('events.id', 'in', input.eventIds)
