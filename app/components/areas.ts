@@ -23,6 +23,7 @@ export function areaLinks(area: AreaName, grants: Grants | null | undefined): Ar
         { to: href('/portal'), label: 'Overview', end: true },
         { to: href('/portal/events'), label: 'Schedule' },
         { to: href('/portal/availability'), label: 'Dates away' },
+        ...(can(grants, 'event.edit') ? [{ to: href('/portal/venues'), label: 'Venues' }] : []),
       ]
     case 'library':
       return [{ to: href('/library'), label: 'Catalogue', end: true }]

@@ -33,7 +33,8 @@ export function nextScheduleSlot(schedule: { every: ScheduleEvery }, after: Date
 const dayMs = 24 * 60 * 60_000
 const formatters = new Map<string, Intl.DateTimeFormat>()
 
-function wallClock(instant: number, timeZone: string) {
+/** The zone's wall clock (year, month 1–12, day, hour, minute, second) at `instant`. */
+export function wallClock(instant: number, timeZone: string) {
   let format = formatters.get(timeZone)
   if (!format) {
     // Throws RangeError for an unknown zone.
@@ -67,7 +68,7 @@ function offsetAt(instant: number, timeZone: string): number {
 
 // Like Temporal's 'compatible' disambiguation: the earlier instant when the
 // wall time happens twice, the later one when it falls into a gap.
-function zonedTimeToInstant(year: number, month: number, day: number, hour: number, minute: number, timeZone: string): number {
+export function zonedTimeToInstant(year: number, month: number, day: number, hour: number, minute: number, timeZone: string): number {
   const wall = Date.UTC(year, month - 1, day, hour, minute)
   // The offsets a day either side cover any one transition near the wall time.
   const before = offsetAt(wall - dayMs, timeZone)

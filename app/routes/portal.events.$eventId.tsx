@@ -1,11 +1,13 @@
 import { parseWithZod } from '@conform-to/zod/v4'
 import { data, href, Link } from 'react-router'
 import { AnswerCountsTable, OwnParts, RsvpPanel } from '#app/components/event-rsvp.tsx'
+import { ManageLinks } from '#app/components/manage-links.tsx'
 import { answerCountsFor, ownPartsFor } from '#app/modules/events/event-answers.server.ts'
 import { getEvent } from '#app/modules/events/queries.server.ts'
 import { RsvpSchema } from '#app/modules/events/rsvp-schema.ts'
 import { answerRsvp, answersCloseAt, answersForSomeoneElse, getRsvpTarget, REFUSAL_MESSAGES, refusalStatus, rsvpRefusal, savedMessage } from '#app/modules/events/rsvp.server.ts'
 import { auditContextOf, requirePermission } from '#app/modules/identity/auth.server.ts'
+import { can } from '#app/modules/identity/permissions.ts'
 import { getBandProfile } from '#app/modules/settings/band-profile.server.ts'
 import { formatEventDate, formatTimeOfDay } from '#app/modules/site/dates.ts'
 import { runtimeContext } from '#app/platform/context.ts'
@@ -37,7 +39,9 @@ export async function loader(args: Route.LoaderArgs) {
           closesAt: formatEventDate(answersCloseAt(target), band.timeZone),
         }
       : null
-  return { event, timeZone: band.timeZone, rsvp, hasMember: Boolean(memberId), counts, parts }
+  // Directors and librarians: links to change the event (the "Manage" list).
+  const manage = { edit: can(user.grants, 'event.edit'), setList: can(user.grants, 'setlist.edit') }
+  return { event, timeZone: band.timeZone, manage, rsvp, hasMember: Boolean(memberId), counts, parts }
 }
 
 export async function action(args: Route.ActionArgs) {
@@ -87,10 +91,12 @@ export default function EventPage({ loaderData, actionData }: Route.ComponentPro
         <h1 className="text-3xl font-bold tracking-tight">{event.title}</h1>
         {event.status === 'cancelled' ? (
           <p role="status" className="rounded border border-red-300 bg-red-50 px-3 py-2 font-semibold text-red-900">
-            This event is cancelled.
+            {event.cancelReason ? `Cancelled: ${event.cancelReason}` : 'This event is cancelled.'}
           </p>
         ) : null}
       </header>
+
+      {loaderData.manage.edit || loaderData.manage.setList ? <ManageLinks eventId={event.id} seriesId={event.seriesId} cancelled={event.status === 'cancelled'} {...loaderData.manage} /> : null}
 
       <dl className="grid gap-x-6 gap-y-2 rounded-lg border border-stone-200 bg-white p-5 sm:grid-cols-[auto_1fr]">
         <dt className="font-semibold">When</dt>
@@ -109,7 +115,7 @@ export default function EventPage({ loaderData, actionData }: Route.ComponentPro
             <dd>
               {event.venueName}
               {address ? `, ${address}` : ''}{' '}
-              <a className="text-brand-800 underline" href={`https://www.openstreetmap.org/search?${new URLSearchParams({ query: mapQuery })}`}>
+              <a className="text-brand-800 underline" href={event.venueMapUrl ?? `https://www.openstreetmap.org/search?${new URLSearchParams({ query: mapQuery })}`}>
                 Map
               </a>
             </dd>

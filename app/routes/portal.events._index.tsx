@@ -2,8 +2,11 @@ import { Form, href, Link } from 'react-router'
 import { z } from 'zod'
 import { AnswerBadge } from '#app/components/rsvp.tsx'
 import { requirePermission } from '#app/modules/identity/auth.server.ts'
+import { can } from '#app/modules/identity/permissions.ts'
 import { listEvents } from '#app/modules/events/queries.server.ts'
 import { myAnswers } from '#app/modules/events/rsvp.server.ts'
+import { listSeries } from '#app/modules/events/series.server.ts'
+import { WEEKDAYS } from '#app/modules/events/local-time.ts'
 import { EVENT_KINDS } from '#app/modules/events/schema.ts'
 import { getBandProfile } from '#app/modules/settings/band-profile.server.ts'
 import { formatEventDate, formatTimeOfDay } from '#app/modules/site/dates.ts'
@@ -33,9 +36,11 @@ export async function loader(args: Route.LoaderArgs) {
   const { db } = args.context.get(runtimeContext)
   const query = ScheduleQuery.parse(Object.fromEntries(new URL(args.request.url).searchParams))
   const after = query.afterAt && query.afterId ? { startsAt: new Date(query.afterAt), id: query.afterId } : undefined
-  const [events, band] = await Promise.all([
+  const mayCreate = can(user.grants, 'event.create')
+  const [events, band, series] = await Promise.all([
     listEvents(db, { when: query.when, kind: query.kind, after, now: new Date(), limit: PAGE_SIZE + 1 }),
     getBandProfile(db),
+    mayCreate ? listSeries(db, { limit: 10 }) : Promise.resolve([]),
   ])
   const last = events[PAGE_SIZE - 1]
   const shown = events.slice(0, PAGE_SIZE)
@@ -45,6 +50,8 @@ export async function loader(args: Route.LoaderArgs) {
     when: query.when,
     kind: query.kind ?? null,
     timeZone: band.timeZone,
+    mayCreate,
+    series,
     // Past events show only an answer actually given: "no answer yet" is no news afterwards.
     events: shown.map((event) => {
       const mine = answers?.get(event.id) ?? null
@@ -64,6 +71,22 @@ export default function Schedule({ loaderData }: Route.ComponentProps) {
       <header className="space-y-2">
         <h1 className="text-3xl font-bold tracking-tight">Schedule</h1>
         <p className="text-stone-700">Rehearsals, sectionals and concerts, in the band’s time ({timeZone}).</p>
+        {loaderData.mayCreate ? (
+          <p className="flex flex-wrap gap-3">
+            <Link to={href('/portal/events/new')} className="inline-flex min-h-11 items-center rounded bg-brand-800 px-4 py-2 font-semibold text-white hover:bg-brand-900">New event</Link>
+            <Link to={href('/portal/events/series/new')} className="inline-flex min-h-11 items-center rounded border border-stone-400 bg-white px-4 py-2 font-semibold hover:bg-stone-100">New series</Link>
+          </p>
+        ) : null}
+        {loaderData.series.length ? (
+          <nav aria-label="Weekly series" className="flex flex-wrap items-center gap-x-3 text-stone-700">
+            <span className="font-semibold">Weekly series:</span>
+            {loaderData.series.map((item) => (
+              <Link key={item.id} to={href('/portal/events/series/:seriesId', { seriesId: item.id })} className="inline-flex min-h-11 items-center text-brand-800 underline">
+                {item.title}, {WEEKDAYS[item.weekday]}s {item.startTime} ({item.startsOn} to {item.endsOn})
+              </Link>
+            ))}
+          </nav>
+        ) : null}
       </header>
 
       <Form method="get" className="flex flex-wrap items-end gap-3 rounded-lg border border-stone-200 bg-white p-4">
@@ -104,7 +127,7 @@ export default function Schedule({ loaderData }: Route.ComponentProps) {
                 </Link>
                 <span className="rounded-full bg-stone-100 px-2.5 py-0.5 text-xs font-semibold uppercase tracking-wide text-stone-700">{event.kind}</span>
                 {event.status === 'cancelled' ? (
-                  <span className="rounded-full bg-red-100 px-2.5 py-0.5 text-xs font-semibold text-red-900">Cancelled</span>
+                  <span className="rounded-full bg-red-100 px-2.5 py-0.5 text-xs font-semibold text-red-900">{event.cancelReason ? `Cancelled: ${event.cancelReason}` : 'Cancelled'}</span>
                 ) : event.mine ? (
                   <AnswerBadge answer={event.mine.answer} away={event.mine.away} />
                 ) : null}

@@ -15,6 +15,7 @@ import * as m0013 from './0013_outbox_sealed_body.ts'
 import * as m0014 from './0014_session_lifetimes.ts'
 import * as m0015 from './0015_email_changes.ts'
 import * as m0016 from './0016_members_and_events.ts'
+import * as m0017 from './0017_authoring_set_list_positions.ts'
 
 /**
  * Every migration, in order. A static list (not a folder scan) so the server
@@ -38,4 +39,5 @@ export const migrations: Record<string, Migration> = {
   '0014_session_lifetimes': m0014,
   '0015_email_changes': m0015,
   '0016_members_and_events': m0016,
+  '0017_authoring_set_list_positions': m0017,
 }

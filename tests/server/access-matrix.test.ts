@@ -82,6 +82,10 @@ const LIBRARY = ['librarian', 'director', 'admin', 'super admin'] as const
 const ADMIN_AREA = ['director', 'admin', 'super admin'] as const
 const MEMBER_ACCOUNTS = ['director', 'admin', 'super admin'] as const
 const OUTBOX = ['admin', 'super admin'] as const
+// Scheduling (event.create / event.edit): directors and up; set lists (setlist.edit) also librarians.
+const SCHEDULERS = ['director', 'admin', 'super admin'] as const
+const SET_LIST_KEEPERS = ['librarian', 'director', 'admin', 'super admin'] as const
+const BELOW_SCHEDULERS = ['musician', 'section leader', 'librarian'] as const
 
 const unknownToken = randomBytes(24).toString('base64url')
 const unknownMessageId = randomUUID()
@@ -229,6 +233,65 @@ const MATRIX: Record<string, Entry> = {
     post: [
       { form: {}, expect: { ...signedIn(400), admin: 404, 'super admin': 404 } },
       { form: { intent: 'remove', absenceId: randomUUID() }, expect: signedIn(404) },
+    ],
+  },
+  // Directors schedule; an empty form is refused (400) and changes nothing. A
+  // whole valid form from those below is refused before anything is read.
+  'routes/portal.events.new': {
+    url: '/portal/events/new',
+    get: only(SCHEDULERS),
+    post: [
+      { form: {}, expect: only(SCHEDULERS, 400) },
+      { form: { kind: 'rehearsal', title: 'Extra rehearsal', date: '2027-05-04', startTime: '19:30', endTime: '21:30' }, expect: refused(BELOW_SCHEDULERS) },
+    ],
+  },
+  // An event that does not exist: 404 for those allowed in, 403 for everyone else.
+  'routes/portal.events.$eventId_.edit': {
+    url: `/portal/events/${randomUUID()}/edit`,
+    get: only(SCHEDULERS, 404),
+    post: [{ form: {}, expect: only(SCHEDULERS, 400) }],
+  },
+  'routes/portal.events.$eventId_.cancel': {
+    url: `/portal/events/${randomUUID()}/cancel`,
+    get: only(SCHEDULERS, 404),
+    post: [
+      { form: {}, expect: only(SCHEDULERS, 400) },
+      { form: { intent: 'cancel', reason: 'Snow' }, expect: refused(BELOW_SCHEDULERS) },
+    ],
+  },
+  'routes/portal.events.$eventId_.set-list': {
+    url: `/portal/events/${randomUUID()}/set-list`,
+    get: only(SET_LIST_KEEPERS, 404),
+    post: [
+      { form: {}, expect: only(SET_LIST_KEEPERS, 400) },
+      { form: { intent: 'add', pieceId: randomUUID() }, expect: refused(['musician', 'section leader']) },
+    ],
+  },
+  'routes/portal.events.series.new': {
+    url: '/portal/events/series/new',
+    get: only(SCHEDULERS),
+    post: [{ form: {}, expect: only(SCHEDULERS, 400) }],
+  },
+  'routes/portal.events.series.$seriesId': {
+    url: `/portal/events/series/${randomUUID()}`,
+    get: only(SCHEDULERS, 404),
+    post: [
+      { form: {}, expect: only(SCHEDULERS, 400) },
+      { form: { intent: 'add-exception', onDate: '2027-05-04' }, expect: refused(BELOW_SCHEDULERS) },
+    ],
+  },
+  'routes/portal.venues._index': { url: '/portal/venues', get: only(SCHEDULERS) },
+  'routes/portal.venues.new': {
+    url: '/portal/venues/new',
+    get: only(SCHEDULERS),
+    post: [{ form: {}, expect: only(SCHEDULERS, 400) }],
+  },
+  'routes/portal.venues.$venueId': {
+    url: `/portal/venues/${randomUUID()}`,
+    get: only(SCHEDULERS, 404),
+    post: [
+      { form: {}, expect: only(SCHEDULERS, 400) },
+      { form: { intent: 'delete', confirm: 'on' }, expect: refused(BELOW_SCHEDULERS) },
     ],
   },
 

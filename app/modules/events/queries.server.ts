@@ -24,6 +24,7 @@ export async function listEvents(
       'events.starts_at as startsAt',
       'events.ends_at as endsAt',
       'events.status',
+      'events.cancel_reason as cancelReason',
       'venues.name as venueName',
     ])
     .where('events.deleted_at', 'is', null)
@@ -60,11 +61,14 @@ export async function getEvent(db: Db, id: string) {
       'events.ends_at as endsAt',
       'events.dress',
       'events.status',
+      'events.cancel_reason as cancelReason',
+      'events.series_id as seriesId',
       'sections.name as sectionName',
       'venues.name as venueName',
       'venues.address as venueAddress',
       'venues.city as venueCity',
       'venues.postcode as venuePostcode',
+      'venues.map_url as venueMapUrl',
       jsonArrayFrom(
         eb
           .selectFrom('set_list_items')

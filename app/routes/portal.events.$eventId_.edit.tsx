@@ -1,0 +1,82 @@
+import { parseWithZod } from '@conform-to/zod/v4'
+import { data, href, Link } from 'react-router'
+import { EventForm } from '#app/components/event-form.tsx'
+import { FormAlert } from '#app/components/forms.tsx'
+import { getEventForEdit, updateEvent } from '#app/modules/events/events.server.ts'
+import { eventFormSchema } from '#app/modules/events/schedule-schema.ts'
+import { listVenueChoices } from '#app/modules/events/venues.server.ts'
+import { auditContextOf, requirePermission } from '#app/modules/identity/auth.server.ts'
+import { listSections } from '#app/modules/members/queries.server.ts'
+import { getBandProfile } from '#app/modules/settings/band-profile.server.ts'
+import { runtimeContext } from '#app/platform/context.ts'
+import { notFound } from '#app/platform/errors.ts'
+import { redirectWithToast } from '#app/platform/toast.server.ts'
+import type { Route } from './+types/portal.events.$eventId_.edit'
+
+export const meta: Route.MetaFunction = ({ loaderData }) => [{ title: loaderData ? `Edit ${loaderData.event.title}` : 'Edit event' }]
+
+const NO_EVENT = 'There is no such event. It may have been removed.'
+
+export async function loader(args: Route.LoaderArgs) {
+  requirePermission(args, 'event.edit')
+  const { db } = args.context.get(runtimeContext)
+  const band = await getBandProfile(db)
+  const [event, venues, sections] = await Promise.all([getEventForEdit(db, args.params.eventId, band.timeZone), listVenueChoices(db), listSections(db)])
+  if (!event) notFound(NO_EVENT)
+  return { event, timeZone: band.timeZone, venues, sections }
+}
+
+export async function action(args: Route.ActionArgs) {
+  const user = requirePermission(args, 'event.edit')
+  const runtime = args.context.get(runtimeContext)
+  const { timeZone } = await getBandProfile(runtime.db)
+  const submission = parseWithZod(await args.request.formData(), { schema: eventFormSchema(timeZone) })
+  if (submission.status !== 'success') return data({ result: submission.reply() }, { status: 400 })
+  const outcome = await updateEvent(runtime.db, args.params.eventId, submission.value, { timeZone, audit: auditContextOf(args, user) })
+  if (!outcome.ok) {
+    if (outcome.status === 404) notFound(NO_EVENT)
+    return data({ result: submission.reply({ fieldErrors: outcome.fieldErrors }) }, { status: 400 })
+  }
+  return redirectWithToast(runtime, href('/portal/events/:eventId', { eventId: outcome.id }), 'Your changes are saved.')
+}
+
+export default function EditEvent({ loaderData, actionData, params }: Route.ComponentProps) {
+  const { event } = loaderData
+  const eventPage = href('/portal/events/:eventId', params)
+  return (
+    <div className="space-y-6">
+      <p>
+        <Link to={eventPage} className="inline-flex min-h-11 items-center gap-1.5 font-medium text-brand-800">
+          <span aria-hidden="true">←</span>
+          <span className="underline">{event.title}</span>
+        </Link>
+      </p>
+      <header className="space-y-3">
+        <h1 className="text-3xl font-bold tracking-tight">Edit event</h1>
+        {event.status === 'cancelled' ? (
+          <FormAlert tone="info">
+            This event is cancelled{event.cancelReason ? `: ${event.cancelReason}` : ''}.{' '}
+            <Link to={href('/portal/events/:eventId/cancel', params)} className="underline">Restore it</Link>
+          </FormAlert>
+        ) : null}
+        {event.seriesId ? (
+          <FormAlert tone="info">
+            This date is part of a <Link to={href('/portal/events/series/:seriesId', { seriesId: event.seriesId })} className="underline">weekly series</Link>.
+            {event.seriesDetached
+              ? ' It was changed by hand, so changes to the series leave it as it is.'
+              : ' Saving here changes this date only, and later changes to the series will leave it as you set it.'}
+          </FormAlert>
+        ) : null}
+      </header>
+      <EventForm
+        timeZone={loaderData.timeZone}
+        lastResult={actionData?.result}
+        stored={event.form}
+        venues={loaderData.venues}
+        sections={loaderData.sections}
+        submitLabel="Save changes"
+        cancelTo={eventPage}
+      />
+    </div>
+  )
+}

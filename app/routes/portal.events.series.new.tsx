@@ -1,0 +1,61 @@
+import { parseWithZod } from '@conform-to/zod/v4'
+import { data, href, Link } from 'react-router'
+import { SeriesForm } from '#app/components/series-form.tsx'
+import { seriesFormSchema } from '#app/modules/events/schedule-schema.ts'
+import { createSeries } from '#app/modules/events/series.server.ts'
+import { listVenueChoices } from '#app/modules/events/venues.server.ts'
+import { auditContextOf, requirePermission } from '#app/modules/identity/auth.server.ts'
+import { listSections } from '#app/modules/members/queries.server.ts'
+import { getBandProfile } from '#app/modules/settings/band-profile.server.ts'
+import { runtimeContext } from '#app/platform/context.ts'
+import { redirectWithToast } from '#app/platform/toast.server.ts'
+import type { Route } from './+types/portal.events.series.new'
+
+export const meta: Route.MetaFunction = () => [{ title: 'New weekly series' }]
+
+export async function loader(args: Route.LoaderArgs) {
+  requirePermission(args, 'event.create')
+  const { db } = args.context.get(runtimeContext)
+  const [band, venues, sections] = await Promise.all([getBandProfile(db), listVenueChoices(db), listSections(db)])
+  return { timeZone: band.timeZone, venues, sections }
+}
+
+export async function action(args: Route.ActionArgs) {
+  const user = requirePermission(args, 'event.create')
+  const runtime = args.context.get(runtimeContext)
+  const { timeZone } = await getBandProfile(runtime.db)
+  const submission = parseWithZod(await args.request.formData(), { schema: seriesFormSchema(timeZone) })
+  if (submission.status !== 'success') return data({ result: submission.reply() }, { status: 400 })
+  const outcome = await createSeries(runtime.db, submission.value, { timeZone, audit: auditContextOf(args, user) })
+  if (!outcome.ok) {
+    return data({ result: submission.reply(outcome.status === 400 ? { fieldErrors: outcome.fieldErrors } : { formErrors: [outcome.message] }) }, { status: outcome.status })
+  }
+  return redirectWithToast(runtime, href('/portal/events/series/:seriesId', { seriesId: outcome.id }), `The series is on the schedule: ${outcome.counts.created} dates.`)
+}
+
+export default function NewSeries({ loaderData, actionData }: Route.ComponentProps) {
+  return (
+    <div className="space-y-6">
+      <p>
+        <Link to={href('/portal/events')} className="inline-flex min-h-11 items-center gap-1.5 font-medium text-brand-800">
+          <span aria-hidden="true">←</span>
+          <span className="underline">Schedule</span>
+        </Link>
+      </p>
+      <header className="space-y-2">
+        <h1 className="text-3xl font-bold tracking-tight">New weekly series</h1>
+        <p className="text-stone-700">For example every Tuesday 19:30–21:30 from September to June: one event for each week, which you can then change one at a time.</p>
+      </header>
+      <SeriesForm
+        timeZone={loaderData.timeZone}
+        lastResult={actionData?.result}
+        stored={null}
+        venues={loaderData.venues}
+        sections={loaderData.sections}
+        submitLabel="Make the series"
+        cancelTo={href('/portal/events')}
+        withSkipDates
+      />
+    </div>
+  )
+}
