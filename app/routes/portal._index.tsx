@@ -96,7 +96,7 @@ export default function PortalHome({ loaderData, actionData }: Route.ComponentPr
                       {event.venueName ? ` · ${event.venueName}` : ''}
                     </p>
                     {event.refusal === 'cancelled' ? (
-                      <p className="font-semibold text-red-900">Cancelled</p>
+                      <p className="font-semibold text-red-900">{event.cancelReason ? `Cancelled: ${event.cancelReason}` : 'Cancelled'}</p>
                     ) : (
                       <>
                         <p>

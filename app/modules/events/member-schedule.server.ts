@@ -21,6 +21,7 @@ export async function nextEventsFor(db: Db, input: { memberId: string; timeZone:
       'events.starts_at as startsAt',
       'events.ends_at as endsAt',
       'events.status',
+      'events.cancel_reason as cancelReason',
       'events.rsvp_deadline as rsvpDeadline',
       'venues.name as venueName',
       'rsvps.answer',
