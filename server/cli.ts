@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util'
 import { systemContext, verifyAuditChain } from '#app/modules/audit/audit.server.ts'
 import { createFirstAdmin } from '#app/modules/identity/first-admin.server.ts'
 import { createResetLinkForOperator } from '#app/modules/identity/password-reset.server.ts'
+import { RekeyError, rekeyEmergencyContacts } from '#app/modules/members/emergency-contacts.server.ts'
 import { type Config, loadConfig } from '#app/platform/config.server.ts'
 import { createRuntime, type Runtime } from '#app/platform/runtime.server.ts'
 import { migrateDown, migrateToLatest, migrationStatus } from '#db/migrate.server.ts'
@@ -9,7 +10,7 @@ import { isDatabaseEmpty, seedDemoBand } from '#db/seed/seed.server.ts'
 
 /**
  * Maintenance commands: `migrate` (with --down / --status), `seed`, `admin:reset`,
- * `audit:verify` and `admin:create`.
+ * `audit:verify`, `admin:create` and `members:rekey`.
  * Run from source with `npm run db:migrate` / `npm run db:seed`, or in the
  * container with `node server/index.ts migrate`. On the embedded database they
  * take the same lock as the server, so they refuse while it runs.
@@ -78,9 +79,21 @@ export async function runCommand(argv: string[], env: NodeJS.ProcessEnv = proces
         return `Give ${email} this link to choose a new password within an hour (it works once):\n${result.link}`
       })
     }
+    case 'members:rekey': {
+      // After a rotation (docs/operations/member-data-key.md): every row moves to MEMBER_DATA_KEY, or none does.
+      return withRuntime(config, {}, async ({ db, auditKey, memberDataKeys }) => {
+        try {
+          const { resealed, alreadyCurrent } = await rekeyEmergencyContacts(db, memberDataKeys, systemContext('Command line', auditKey))
+          return `Re-sealed the emergency contacts of ${resealed} members with ${memberDataKeys.current.label} (key ${memberDataKeys.current.id}); ${alreadyCurrent} of them were already under it.`
+        } catch (error) {
+          if (error instanceof RekeyError) throw new CommandError(error.message)
+          throw error
+        }
+      })
+    }
     default:
       throw new CommandError(
-        `Unknown command "${command ?? ''}". Commands: migrate [--down | --status], seed [--force], audit:verify, admin:create --email …, admin:reset --email ….`,
+        `Unknown command "${command ?? ''}". Commands: migrate [--down | --status], seed [--force], audit:verify, admin:create --email …, admin:reset --email …, members:rekey.`,
       )
   }
 }

@@ -1,4 +1,5 @@
 import { href } from 'react-router'
+import { attendanceReach, reachesAnyone } from '#app/modules/events/attendance-schema.ts'
 import { ADMIN_AREA_PERMISSIONS, can, canAny, type Grants } from '#app/modules/identity/permissions.ts'
 
 /**
@@ -24,6 +25,10 @@ export function areaLinks(area: AreaName, grants: Grants | null | undefined): Ar
         { to: href('/portal/events'), label: 'Schedule' },
         { to: href('/portal/availability'), label: 'Dates away' },
         ...(can(grants, 'event.edit') ? [{ to: href('/portal/venues'), label: 'Venues' }] : []),
+        ...(can(grants, 'member.view.all') ? [{ to: href('/portal/coverage'), label: 'Coverage' }] : []),
+        ...(reachesAnyone(attendanceReach(grants)) ? [{ to: href('/portal/attendance'), label: 'Attendance' }] : []),
+        { to: href('/portal/directory'), label: 'Directory' },
+        { to: href('/portal/profile'), label: 'My profile' },
       ]
     case 'library':
       return [{ to: href('/library'), label: 'Catalogue', end: true }]

@@ -1,5 +1,5 @@
 import type { InputHTMLAttributes, ReactNode } from 'react'
-import { type SubmissionResult, useForm } from '@conform-to/react'
+import { type DefaultValue, type SubmissionResult, useForm } from '@conform-to/react'
 import { getZodConstraint, parseWithZod } from '@conform-to/zod/v4'
 import { href, Link } from 'react-router'
 import type { z, ZodObject } from 'zod'
@@ -140,10 +140,13 @@ export function useSchemaForm<Schema extends ZodObject>(
   id: string,
   schema: Schema,
   lastResult: SubmissionResult<string[]> | null | undefined,
+  /** What the form starts with (an edit form's saved values); after a refused submission it shows what was sent. */
+  defaultValue?: DefaultValue<z.input<Schema>>,
 ) {
   return useForm<z.input<Schema>, z.output<Schema>, string[]>({
     id,
     lastResult,
+    defaultValue,
     constraint: getZodConstraint(schema),
     shouldValidate: 'onBlur',
     shouldRevalidate: 'onInput',

@@ -2,6 +2,7 @@ import { hkdfSync, randomBytes } from 'node:crypto'
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { z } from 'zod'
+import { type DataKeyRing, dataKey, decodeDataKey, deriveDataKey } from './secret-box.server.ts'
 import type { StorageConfig } from './storage.server.ts'
 
 /**
@@ -32,6 +33,22 @@ function urlWithProtocols(protocols: string[], example: string) {
       .optional(),
   )
 }
+
+// 32 random bytes, e.g. `openssl rand -hex 32`; decoded here so a bad key stops the start.
+const dataKeyVariable = z.preprocess(
+  blankToUndefined,
+  z
+    .string()
+    .transform((value, context) => {
+      const key = decodeDataKey(value)
+      if (!key) {
+        context.addIssue({ code: 'custom', message: 'must be 32 random bytes written as 64 hex digits or base64 (e.g. `openssl rand -hex 32`)' })
+        return z.NEVER
+      }
+      return key
+    })
+    .optional(),
+)
 
 const booleanFlag = z.preprocess((value) => {
   if (typeof value !== 'string' || value.trim() === '') return undefined
@@ -108,6 +125,8 @@ const EnvironmentSchema = z
     AUDIT_KEY: z.preprocess(blankToUndefined, z.string().min(32, { error: 'must be at least 32 characters' }).optional()),
     DEMO_MODE: booleanFlag,
     HEALTH_TOKEN: z.preprocess(blankToUndefined, z.string().min(16, { error: 'must be at least 16 characters' }).optional()),
+    MEMBER_DATA_KEY: dataKeyVariable,
+    MEMBER_DATA_KEY_PREVIOUS: dataKeyVariable,
   })
 
 type Environment = z.infer<typeof EnvironmentSchema>
@@ -155,6 +174,13 @@ export type Config = {
   demoMode: boolean
   /** Monitoring's bearer token for the details of /readyz (HEALTH_TOKEN); without it /readyz says only ok or not. */
   healthToken: string | undefined
+  /**
+   * Seals members' emergency contacts (MEMBER_DATA_KEY, 32 bytes); derived
+   * from the session secret when unset (see docs/operations/member-data-key.md).
+   */
+  memberDataKey: Buffer | undefined
+  /** The key before the last rotation (MEMBER_DATA_KEY_PREVIOUS): still opens, never seals. */
+  memberDataKeyPrevious: Buffer | undefined
 }
 
 export class ConfigError extends Error {
@@ -176,6 +202,9 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     ? []
     : parsed.error.issues.map((issue) => `${issue.path.join('.') || 'environment'} ${issue.message}`)
   problems.push(...crossFieldProblems(source))
+  if (parsed.success && parsed.data.MEMBER_DATA_KEY && parsed.data.MEMBER_DATA_KEY_PREVIOUS?.equals(parsed.data.MEMBER_DATA_KEY)) {
+    problems.push('MEMBER_DATA_KEY_PREVIOUS is the same key as MEMBER_DATA_KEY: set it to the key you are replacing')
+  }
   if (!parsed.success || problems.length > 0) throw new ConfigError(problems)
   const env = parsed.data
   const dataDir = path.resolve(env.DATA_DIR)
@@ -219,6 +248,8 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     auditKey: env.AUDIT_KEY,
     demoMode: env.DEMO_MODE ?? false,
     healthToken: env.HEALTH_TOKEN,
+    memberDataKey: env.MEMBER_DATA_KEY,
+    memberDataKeyPrevious: env.MEMBER_DATA_KEY_PREVIOUS,
   }
 }
 
@@ -276,4 +307,30 @@ export function resolveSessionSecret(config: Config): string {
 export function resolveAuditKey(config: Pick<Config, 'auditKey'>, sessionSecret: string): string {
   if (config.auditKey) return config.auditKey
   return Buffer.from(hkdfSync('sha256', sessionSecret, 'band-platform audit chain', 'audit chain key v1', 32)).toString('hex')
+}
+
+/** The label of the key made from SESSION_SECRET, in messages and docs. */
+export const DERIVED_MEMBER_DATA_KEY = 'the key derived from SESSION_SECRET'
+
+/**
+ * The keys that seal members' emergency contacts: MEMBER_DATA_KEY seals (or,
+ * unset, a key derived from the session secret by HKDF, like the audit key);
+ * MEMBER_DATA_KEY_PREVIOUS and the derived key still open what they sealed, so
+ * moving to a configured key or to a new one is "set it, run members:rekey".
+ */
+export function resolveMemberDataKeys(config: Pick<Config, 'memberDataKey' | 'memberDataKeyPrevious'>, sessionSecret: string): DataKeyRing {
+  const derived = deriveDataKey(sessionSecret, 'member data key v1', DERIVED_MEMBER_DATA_KEY)
+  const current = config.memberDataKey ? dataKey(config.memberDataKey, 'MEMBER_DATA_KEY') : derived
+  const previous = config.memberDataKeyPrevious ? [dataKey(config.memberDataKeyPrevious, 'MEMBER_DATA_KEY_PREVIOUS')] : []
+  if (current !== derived) previous.push(derived)
+  return { current, previous: previous.filter((key) => key.id !== current.id) }
+}
+
+/**
+ * The start-up warning of a production server without MEMBER_DATA_KEY: its
+ * emergency contacts then hang on SESSION_SECRET. Commands stay quiet.
+ */
+export function memberDataKeyWarning(config: Pick<Config, 'isProduction' | 'memberDataKey'>, role: 'web' | 'worker' | 'command'): string | undefined {
+  if (!config.isProduction || config.memberDataKey || role === 'command') return undefined
+  return 'MEMBER_DATA_KEY is not set: members’ emergency contacts are sealed with a key derived from SESSION_SECRET, so changing that secret makes them unreadable; see docs/operations/member-data-key.md'
 }

@@ -5,10 +5,11 @@ import { migrateToLatest } from '#db/migrate.server.ts'
 import { provisionAppRole } from '#db/roles.server.ts'
 import { type BriefCache, createBriefCache } from './brief-cache.server.ts'
 import { type Cache, createCache } from './cache.server.ts'
-import { type Config, resolveAuditKey, resolveSessionSecret } from './config.server.ts'
+import { type Config, memberDataKeyWarning, resolveAuditKey, resolveMemberDataKeys, resolveSessionSecret } from './config.server.ts'
 import { createLogger, type Logger } from './logger.server.ts'
 import { createMailTransport, type MailTransport } from './mail-transport.server.ts'
 import { createRateLimits, type RateLimits } from './rate-limit.server.ts'
+import type { DataKeyRing } from './secret-box.server.ts'
 import { createStorage, type Storage } from './storage.server.ts'
 
 /**
@@ -35,6 +36,8 @@ export type Runtime = {
   readonly sessionSecret: string
   /** The audit chain's HMAC key; kept out of the database. */
   readonly auditKey: string
+  /** Seal and open members' emergency contacts (MEMBER_DATA_KEY and the keys it replaced). */
+  readonly memberDataKeys: DataKeyRing
   /** Closes everything it opened, in reverse order; safe to call twice. */
   close(): Promise<void>
 }
@@ -67,6 +70,8 @@ export async function createRuntime(config: Config, role: RuntimeRole, overrides
   }
   try {
     const sessionSecret = resolveSessionSecret(config)
+    const keyWarning = memberDataKeyWarning(config, role)
+    if (keyWarning) logger.warn(keyWarning)
     // The owner migrates (and creates the app's role) before the app's role connects.
     const ownerUrl = config.database.kind === 'postgres' && overrides.migrate !== false ? config.migrationDatabaseUrl : undefined
     if (ownerUrl && config.database.kind === 'postgres') await migrateAsOwner(ownerUrl, config.database.url, logger)
@@ -110,6 +115,7 @@ export async function createRuntime(config: Config, role: RuntimeRole, overrides
       briefCache: createBriefCache(),
       sessionSecret,
       auditKey: resolveAuditKey(config, sessionSecret),
+      memberDataKeys: resolveMemberDataKeys(config, sessionSecret),
       close: closeAll,
     }
   } catch (error) {

@@ -1,7 +1,8 @@
 import { parseWithZod } from '@conform-to/zod/v4'
 import { data, href, Link } from 'react-router'
 import { AnswerCountsTable, OwnParts, RsvpPanel } from '#app/components/event-rsvp.tsx'
-import { ManageLinks } from '#app/components/manage-links.tsx'
+import { ManageLinks, type ManageRights } from '#app/components/manage-links.tsx'
+import { attendanceReach, bandDate, reachesAnyone } from '#app/modules/events/attendance-schema.ts'
 import { answerCountsFor, ownPartsFor } from '#app/modules/events/event-answers.server.ts'
 import { getEvent } from '#app/modules/events/queries.server.ts'
 import { RsvpSchema } from '#app/modules/events/rsvp-schema.ts'
@@ -40,7 +41,14 @@ export async function loader(args: Route.LoaderArgs) {
         }
       : null
   // Directors and librarians: links to change the event (the "Manage" list).
-  const manage = { edit: can(user.grants, 'event.edit'), setList: can(user.grants, 'setlist.edit') }
+  const started = new Date(event.startsAt).getTime() <= Date.now() || bandDate(new Date(event.startsAt), band.timeZone) === bandDate(new Date(), band.timeZone)
+  const manage: ManageRights = {
+    edit: can(user.grants, 'event.edit'),
+    setList: can(user.grants, 'setlist.edit'),
+    coverage: can(user.grants, 'member.view.all'),
+    // Attendance is taken from the day of the event on.
+    attendance: started && event.status !== 'cancelled' && reachesAnyone(attendanceReach(user.grants)),
+  }
   return { event, timeZone: band.timeZone, manage, rsvp, hasMember: Boolean(memberId), counts, parts }
 }
 
@@ -96,7 +104,7 @@ export default function EventPage({ loaderData, actionData }: Route.ComponentPro
         ) : null}
       </header>
 
-      {loaderData.manage.edit || loaderData.manage.setList ? <ManageLinks eventId={event.id} seriesId={event.seriesId} cancelled={event.status === 'cancelled'} {...loaderData.manage} /> : null}
+      {Object.values(loaderData.manage).some(Boolean) ? <ManageLinks eventId={event.id} seriesId={event.seriesId} cancelled={event.status === 'cancelled'} {...loaderData.manage} /> : null}
 
       <dl className="grid gap-x-6 gap-y-2 rounded-lg border border-stone-200 bg-white p-5 sm:grid-cols-[auto_1fr]">
         <dt className="font-semibold">When</dt>

@@ -9,7 +9,7 @@ import type { Route } from './+types/portal'
 export const middleware: Route.MiddlewareFunction[] = [requireArea('portal')]
 
 export default function PortalLayout() {
-  // The grants the root loader sent: links a director may use (Venues) show only to them.
+  // The grants the root loader sent: links a director may use (Venues, Coverage, Attendance) show only to those allowed.
   const grants = useRouteLoaderData<typeof rootLoader>('root')?.user?.grants
   return <SiteFrame area={AREA_TITLES.portal} links={areaLinks('portal', grants)} />
 }

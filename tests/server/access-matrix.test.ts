@@ -82,6 +82,9 @@ const LIBRARY = ['librarian', 'director', 'admin', 'super admin'] as const
 const ADMIN_AREA = ['director', 'admin', 'super admin'] as const
 const MEMBER_ACCOUNTS = ['director', 'admin', 'super admin'] as const
 const OUTBOX = ['admin', 'super admin'] as const
+// member.view.all (coverage); attendance.mark or attendance.mark.section for a section (attendance).
+const DIRECTORS = ['director', 'admin', 'super admin'] as const
+const ATTENDANCE = ['section leader', 'director', 'admin', 'super admin'] as const
 // Scheduling (event.create / event.edit): directors and up; set lists (setlist.edit) also librarians.
 const SCHEDULERS = ['director', 'admin', 'super admin'] as const
 const SET_LIST_KEEPERS = ['librarian', 'director', 'admin', 'super admin'] as const
@@ -235,6 +238,19 @@ const MATRIX: Record<string, Entry> = {
       { form: { intent: 'remove', absenceId: randomUUID() }, expect: signedIn(404) },
     ],
   },
+  // Coverage is for those who see every member (member.view.all: directors and up).
+  'routes/portal.coverage': { url: '/portal/coverage', get: only(DIRECTORS) },
+  'routes/portal.events.$eventId_.coverage': { url: `/portal/events/${randomUUID()}/coverage`, get: only(DIRECTORS, 404) },
+  // Attendance: section leaders (their section) and directors (everyone); an
+  // unknown event is a 404 for them, and an empty form never gets that far.
+  'routes/portal.events.$eventId_.attendance': {
+    url: `/portal/events/${randomUUID()}/attendance`,
+    get: only(ATTENDANCE, 404),
+    post: [{ form: {}, expect: only(ATTENDANCE, 404) }],
+  },
+  'routes/portal.attendance._index': { url: '/portal/attendance', get: only(ATTENDANCE) },
+  'routes/portal.attendance.members.$memberId': { url: `/portal/attendance/members/${randomUUID()}`, get: only(ATTENDANCE, 404) },
+  'routes/portal.attendance.export[.]csv': { url: '/portal/attendance/export.csv', get: only(ATTENDANCE) },
   // Directors schedule; an empty form is refused (400) and changes nothing. A
   // whole valid form from those below is refused before anything is read.
   'routes/portal.events.new': {
@@ -293,6 +309,15 @@ const MATRIX: Record<string, Entry> = {
       { form: {}, expect: only(SCHEDULERS, 400) },
       { form: { intent: 'delete', confirm: 'on' }, expect: refused(BELOW_SCHEDULERS) },
     ],
+  },
+  // The directory (directory.view) and one's own profile (profile.edit.own) are for every
+  // member. An empty profile form is valid (every field may be blank) and would save, so
+  // the probe sends a bad e-mail: 400 for members, and for the admins (no member record).
+  'routes/portal.directory': { url: '/portal/directory', get: signedIn() },
+  'routes/portal.profile': {
+    url: '/portal/profile',
+    get: signedIn(),
+    post: [{ form: { email: 'not-an-address' }, expect: signedIn(400) }],
   },
 
   // Music library.
