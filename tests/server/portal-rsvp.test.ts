@@ -114,6 +114,9 @@ describe('answering on the event page', () => {
     const page = await musician.follow(saved)
     expect(page.text).toContain('Your answer: Maybe')
     expect(page.text).toContain('late 20 min')
+    // A one-tap answer from /portal keeps the note; the event page's form with an empty note clears it.
+    await musician.post('/portal?index', { eventId, answer: 'not_going' })
+    expect(await rsvpsOf(eventId)).toEqual([{ member_id: musicianId, answer: 'not_going', note: 'late 20 min', answered_via: 'portal' }])
     await musician.post(`/portal/events/${eventId}`, { answer: 'going', note: '' })
     expect(await rsvpsOf(eventId)).toEqual([{ member_id: musicianId, answer: 'going', note: null, answered_via: 'portal' }])
   })

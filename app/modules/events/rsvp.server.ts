@@ -115,19 +115,19 @@ export async function answerRsvp(
     if (closed) return refuse(closed)
     if (!target.expected) return refuse('not-expected')
 
-    const note = input.note === undefined ? (target.note ?? null) : input.note
-    await trx
+    // A one-tap answer (note undefined) leaves the note in the row alone, even one saved a moment ago by another request.
+    const changes = { answer: input.answer, answered_at: now, answered_via: input.via, ...(input.note === undefined ? {} : { note: input.note }) }
+    const saved = await trx
       .insertInto('rsvps')
-      .values({ event_id: target.id, member_id: input.memberId, answer: input.answer, note, answered_at: now, answered_via: input.via })
-      .onConflict((conflict) =>
-        conflict.columns(['event_id', 'member_id']).doUpdateSet({ answer: input.answer, note, answered_at: now, answered_via: input.via }),
-      )
-      .execute()
+      .values({ event_id: target.id, member_id: input.memberId, note: null, ...changes })
+      .onConflict((conflict) => conflict.columns(['event_id', 'member_id']).doUpdateSet(changes))
+      .returning(['note'])
+      .executeTakeFirstOrThrow()
     await recordAudit(trx, input.audit, {
       action: 'rsvp.answer',
       entity: ['rsvp', target.id],
       before: target.answer ? { member: input.memberId, answer: target.answer, note: target.note } : null,
-      after: { member: input.memberId, answer: input.answer, note },
+      after: { member: input.memberId, answer: input.answer, note: saved.note },
       details: { via: input.via },
     })
     return { kind: 'saved', answer: input.answer, eventTitle: target.title, startsAt: target.startsAt }
