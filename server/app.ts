@@ -127,11 +127,12 @@ function requestIdAndLogging(runtime: Runtime): RequestHandler {
 
 /**
  * Paths and query strings with the secret part taken out, for the log
- * (finding 10): invitation tokens live in the path, reset tokens in the query.
+ * (finding 10): invitation and one-tap RSVP tokens live in the path, reset tokens in the query.
  */
 export function redactSecrets(url: string): string {
   const [path = '', query] = url.split('?', 2)
-  const safePath = path.replace(/^\/invite\/[^/]+/, '/invite/[redacted]').replace(/^\/calendar\/[^/]+/, '/calendar/[redacted].ics')
+  // One-tap RSVP links (/rsvp/<token>) answer for a member without a sign-in: as secret as an invitation.
+  const safePath = path.replace(/^\/(invite|rsvp)\/[^/]+/, '/$1/[redacted]').replace(/^\/calendar\/[^/]+/, '/calendar/[redacted].ics')
   if (query === undefined) return safePath
   const params = new URLSearchParams(query)
   for (const name of [...params.keys()]) {

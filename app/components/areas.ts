@@ -23,6 +23,7 @@ export function areaLinks(area: AreaName, grants: Grants | null | undefined): Ar
       return [
         { to: href('/portal'), label: 'Overview', end: true },
         { to: href('/portal/events'), label: 'Schedule' },
+        { to: href('/portal/availability'), label: 'Dates away' },
         { to: href('/portal/calendar'), label: 'Calendar' },
         ...(can(grants, 'event.edit') ? [{ to: href('/portal/venues'), label: 'Venues' }] : []),
         ...(can(grants, 'member.view.all') ? [{ to: href('/portal/coverage'), label: 'Coverage' }] : []),

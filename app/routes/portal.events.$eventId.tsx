@@ -1,13 +1,19 @@
-import { href, Link } from 'react-router'
+import { parseWithZod } from '@conform-to/zod/v4'
+import { data, href, Link } from 'react-router'
+import { AnswerCountsTable, OwnParts, RsvpPanel } from '#app/components/event-rsvp.tsx'
 import { ManageLinks, type ManageRights } from '#app/components/manage-links.tsx'
 import { attendanceReach, bandDate, reachesAnyone } from '#app/modules/events/attendance-schema.ts'
+import { answerCountsFor, ownPartsFor } from '#app/modules/events/event-answers.server.ts'
 import { getEvent } from '#app/modules/events/queries.server.ts'
-import { requirePermission } from '#app/modules/identity/auth.server.ts'
+import { RsvpSchema } from '#app/modules/events/rsvp-schema.ts'
+import { answerRsvp, answersCloseAt, answersForSomeoneElse, getRsvpTarget, REFUSAL_MESSAGES, refusalStatus, rsvpRefusal, savedMessage } from '#app/modules/events/rsvp.server.ts'
+import { auditContextOf, requirePermission } from '#app/modules/identity/auth.server.ts'
 import { can } from '#app/modules/identity/permissions.ts'
 import { getBandProfile } from '#app/modules/settings/band-profile.server.ts'
 import { formatEventDate, formatTimeOfDay } from '#app/modules/site/dates.ts'
 import { runtimeContext } from '#app/platform/context.ts'
 import { notFound } from '#app/platform/errors.ts'
+import { redirectWithToast } from '#app/platform/toast.server.ts'
 import type { Route } from './+types/portal.events.$eventId'
 
 export const meta: Route.MetaFunction = ({ loaderData }) => [{ title: loaderData?.event.title ?? 'Event' }]
@@ -17,6 +23,23 @@ export async function loader(args: Route.LoaderArgs) {
   const { db } = args.context.get(runtimeContext)
   const [event, band] = await Promise.all([getEvent(db, args.params.eventId), getBandProfile(db)])
   if (!event) notFound('There is no such event. It may have been removed.')
+  const { memberId } = user
+  const [target, counts, parts] = await Promise.all([
+    memberId ? getRsvpTarget(db, { eventId: event.id, memberId, timeZone: band.timeZone }) : undefined,
+    answerCountsFor(db, { eventId: event.id, timeZone: band.timeZone, grants: user.grants }),
+    memberId ? ownPartsFor(db, { eventId: event.id, memberId }) : [],
+  ])
+  const refusal = target ? rsvpRefusal(target, new Date()) : null
+  const rsvp =
+    target?.expected
+      ? {
+          answer: target.answer,
+          note: target.note,
+          away: Boolean(target.away),
+          closedBecause: refusal ? REFUSAL_MESSAGES[refusal] : null,
+          closesAt: formatEventDate(answersCloseAt(target), band.timeZone),
+        }
+      : null
   // Directors and librarians: links to change the event (the "Manage" list).
   const started = new Date(event.startsAt).getTime() <= Date.now() || bandDate(new Date(event.startsAt), band.timeZone) === bandDate(new Date(), band.timeZone)
   const manage: ManageRights = {
@@ -26,10 +49,36 @@ export async function loader(args: Route.LoaderArgs) {
     // Attendance is taken from the day of the event on.
     attendance: started && event.status !== 'cancelled' && reachesAnyone(attendanceReach(user.grants)),
   }
-  return { event, timeZone: band.timeZone, manage }
+  return { event, timeZone: band.timeZone, manage, rsvp, hasMember: Boolean(memberId), counts, parts }
 }
 
-export default function EventPage({ loaderData }: Route.ComponentProps) {
+export async function action(args: Route.ActionArgs) {
+  const user = requirePermission(args, 'rsvp.respond')
+  const runtime = args.context.get(runtimeContext)
+  const formData = await args.request.formData()
+  const submission = parseWithZod(formData, { schema: RsvpSchema })
+  if (submission.status !== 'success') return data({ result: submission.reply() }, { status: 400 })
+  // The member is the signed-in account's own record; a member id in the form is refused, never used.
+  if (!user.memberId || answersForSomeoneElse(formData, user.memberId)) {
+    return data({ result: submission.reply({ formErrors: ['You can only answer for yourself.'] }) }, { status: 403 })
+  }
+  const band = await getBandProfile(runtime.db)
+  const outcome = await answerRsvp(runtime.db, {
+    memberId: user.memberId,
+    eventId: args.params.eventId,
+    answer: submission.value.answer,
+    note: submission.value.note,
+    via: 'portal',
+    timeZone: band.timeZone,
+    audit: auditContextOf(args, user),
+  })
+  if (outcome.kind === 'refused') {
+    return data({ result: submission.reply({ formErrors: [outcome.message] }) }, { status: refusalStatus(outcome.reason) })
+  }
+  return redirectWithToast(runtime, href('/portal/events/:eventId', { eventId: args.params.eventId }), savedMessage(outcome, band.timeZone))
+}
+
+export default function EventPage({ loaderData, actionData }: Route.ComponentProps) {
   const { event, timeZone } = loaderData
   const startsAt = new Date(event.startsAt)
   const address = [event.venueAddress, event.venuePostcode, event.venueCity].filter(Boolean).join(', ')
@@ -88,6 +137,8 @@ export default function EventPage({ loaderData }: Route.ComponentProps) {
         ) : null}
       </dl>
 
+      <RsvpPanel rsvp={loaderData.rsvp} hasMember={loaderData.hasMember} lastResult={actionData?.result} />
+
       {event.description ? <p className="whitespace-pre-line">{event.description}</p> : null}
 
       <section aria-labelledby="set-list" className="space-y-3">
@@ -108,6 +159,9 @@ export default function EventPage({ loaderData }: Route.ComponentProps) {
           </ol>
         )}
       </section>
+
+      <OwnParts parts={loaderData.parts} hasSetList={event.setList.length > 0} />
+      {loaderData.counts ? <AnswerCountsTable counts={loaderData.counts} /> : null}
     </article>
   )
 }

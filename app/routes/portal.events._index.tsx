@@ -1,8 +1,10 @@
 import { Form, href, Link } from 'react-router'
 import { z } from 'zod'
+import { AnswerBadge } from '#app/components/rsvp.tsx'
 import { requirePermission } from '#app/modules/identity/auth.server.ts'
 import { can } from '#app/modules/identity/permissions.ts'
 import { listEvents } from '#app/modules/events/queries.server.ts'
+import { myAnswers } from '#app/modules/events/rsvp.server.ts'
 import { listSeries } from '#app/modules/events/series.server.ts'
 import { WEEKDAYS } from '#app/modules/events/local-time.ts'
 import { EVENT_KINDS } from '#app/modules/events/schema.ts'
@@ -41,13 +43,20 @@ export async function loader(args: Route.LoaderArgs) {
     mayCreate ? listSeries(db, { limit: 10 }) : Promise.resolve([]),
   ])
   const last = events[PAGE_SIZE - 1]
+  const shown = events.slice(0, PAGE_SIZE)
+  // The member's own answer (or "Away") beside each event they are expected at.
+  const answers = user.memberId ? await myAnswers(db, { memberId: user.memberId, eventIds: shown.map((event) => event.id), timeZone: band.timeZone }) : undefined
   return {
     when: query.when,
     kind: query.kind ?? null,
     timeZone: band.timeZone,
     mayCreate,
     series,
-    events: events.slice(0, PAGE_SIZE),
+    // Past events show only an answer actually given: "no answer yet" is no news afterwards.
+    events: shown.map((event) => {
+      const mine = answers?.get(event.id) ?? null
+      return { ...event, mine: mine && (query.when === 'upcoming' || mine.answer) ? mine : null }
+    }),
     next:
       events.length > PAGE_SIZE && last
         ? { when: query.when, ...(query.kind ? { kind: query.kind } : {}), afterAt: last.startsAt.toISOString(), afterId: last.id }
@@ -119,6 +128,8 @@ export default function Schedule({ loaderData }: Route.ComponentProps) {
                 <span className="rounded-full bg-stone-100 px-2.5 py-0.5 text-xs font-semibold uppercase tracking-wide text-stone-700">{event.kind}</span>
                 {event.status === 'cancelled' ? (
                   <span className="rounded-full bg-red-100 px-2.5 py-0.5 text-xs font-semibold text-red-900">{event.cancelReason ? `Cancelled: ${event.cancelReason}` : 'Cancelled'}</span>
+                ) : event.mine ? (
+                  <AnswerBadge answer={event.mine.answer} away={event.mine.away} />
                 ) : null}
               </p>
               <p className="text-stone-700">

@@ -41,7 +41,7 @@ test('with JavaScript, signing in after being sent to /login goes on to the page
   await expectPath(page, '/login')
   await submitSignIn(page, { email: demoAccounts.musician.email, password: demoPassword })
   await expectPath(page, '/portal')
-  await expect(page.getByRole('heading', { level: 1, name: "Members' portal" })).toBeVisible()
+  await expect(page.getByRole('heading', { level: 1, name: 'Hello, Max' })).toBeVisible()
 })
 
 test('anonymous visitors asking for a members-only page are sent to sign in', async ({ page, visit }) => {
@@ -53,11 +53,11 @@ test('anonymous visitors asking for a members-only page are sent to sign in', as
   }
 })
 
-// The admin account may see all three areas.
-for (const [path, heading] of [
-  ['/portal', "Members' portal"],
-  ['/library', 'Music library'],
-  ['/admin', 'Administration'],
+// The admin account may see all three areas. The admin plays in no section, so the portal says so kindly.
+for (const [path, heading, says] of [
+  ['/portal', 'Hello, Alex', 'not linked to a player on the band’s roster'],
+  ['/library', 'Music library', 'Coming soon.'],
+  ['/admin', 'Administration', 'Coming soon.'],
 ] as const) {
   test(`${path} has its own layout`, async ({ page, login, visit }) => {
     await login('admin')
@@ -65,7 +65,7 @@ for (const [path, heading] of [
     await expect(page.getByRole('heading', { level: 1, name: heading })).toBeVisible()
     await expect(page.getByRole('main')).toHaveCount(1)
     await expect(page.getByRole('banner').getByText(demoAccounts.admin.displayName)).toBeVisible()
-    await expect(page.getByText('Coming soon.')).toBeVisible()
+    await expect(page.getByText(says)).toBeVisible()
   })
 }
 

@@ -154,6 +154,12 @@ const MATRIX: Record<string, Entry> = {
     get: everyone(200),
     post: [{ form: {}, expect: everyone(400) }],
   },
+  // A one-tap RSVP link (no sign-in): a token that does not verify is a 400 page for anyone, GET and POST alike.
+  'routes/_public.rsvp.$token': {
+    url: `/rsvp/${unknownToken}`,
+    get: everyone(400),
+    post: [{ form: {}, expect: everyone(400) }],
+  },
   'routes/_public.invite.$token': {
     // An unknown token: the "this invitation no longer works" page, for anyone.
     url: `/invite/${unknownToken}`,
@@ -212,11 +218,35 @@ const MATRIX: Record<string, Entry> = {
 
   // Members' portal.
   'routes/portal': { url: '/portal', get: signedIn() },
-  'routes/portal._index': { url: '/portal', get: signedIn() },
+  // The home page with one-tap answers; an empty answer is refused (400) for everyone signed in.
+  // A visitor is sent to sign in and back to /portal itself, not to the form's `?index`.
+  'routes/portal._index': {
+    url: '/portal',
+    get: signedIn(),
+    post: [{ form: {}, expect: { ...signedIn(400), anonymous: to(`/login?${new URLSearchParams({ redirectTo: '/portal' })}`) } }],
+  },
   'routes/portal.$': { url: '/portal/no-such-page', get: signedIn(404) },
   // The schedule is for every member (event.view); an event that does not exist is a 404.
   'routes/portal.events._index': { url: '/portal/events', get: signedIn() },
-  'routes/portal.events.$eventId': { url: `/portal/events/${randomUUID()}`, get: signedIn(404) },
+  // An answer to an event that does not exist: 404 for those with a member record, 403 for accounts without one (the admins).
+  'routes/portal.events.$eventId': {
+    url: `/portal/events/${randomUUID()}`,
+    get: signedIn(404),
+    post: [
+      { form: {}, expect: signedIn(400) },
+      { form: { answer: 'going' }, expect: { ...signedIn(404), admin: 403, 'super admin': 403 } },
+    ],
+  },
+  // Own dates away (availability.edit.own, everyone's): accounts without a member record have none (404).
+  // A removal of an absence that does not exist changes nothing: 404.
+  'routes/portal.availability': {
+    url: '/portal/availability',
+    get: { ...signedIn(200), admin: 404, 'super admin': 404 },
+    post: [
+      { form: {}, expect: { ...signedIn(400), admin: 404, 'super admin': 404 } },
+      { form: { intent: 'remove', absenceId: randomUUID() }, expect: signedIn(404) },
+    ],
+  },
   // Each member's own calendar link; a form without its confirmation changes nothing (400).
   'routes/portal.calendar': {
     url: '/portal/calendar',

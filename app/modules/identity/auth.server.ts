@@ -51,9 +51,9 @@ export const loadCurrentUser: MiddlewareFunction<Response> = async ({ request, c
   return response
 }
 
-/** Pages that hold a one-time link's token, a sign-in in progress or a two-step key (finding 12). */
+/** Pages that hold a one-time or one-tap RSVP link's token, a sign-in in progress or a two-step key (finding 12). */
 function carriesSecrets(pathname: string): boolean {
-  return /^\/(login|invite|reset-password|forgot-password|settings)(\/|\.data|$)/.test(pathname)
+  return /^\/(login|invite|reset-password|forgot-password|settings|rsvp)(\/|\.data|$)/.test(pathname)
 }
 
 async function lookUpUser(runtime: Runtime, request: Request): Promise<CurrentUser | null> {
@@ -140,6 +140,8 @@ function pageAddress(url: URL): string {
   const pathname = url.pathname === '/_root.data' ? '/' : url.pathname.replace(/\.data$/, '')
   const search = new URLSearchParams(url.search)
   search.delete('_routes')
+  // A form posted to an index route names it (`?index`); the page to come back to is the route itself.
+  search.delete('index')
   const query = search.toString()
   return query ? `${pathname}?${query}` : pathname
 }
