@@ -14,7 +14,8 @@ import { limitByIp } from './rate-limit.ts'
 import { sendStatusPage } from './status-page.ts'
 
 export type AppOptions = {
-  build: () => Promise<ServerBuild>
+  /** The production build, or (dev) a function that loads fresh code for each request. */
+  build: ServerBuild | (() => Promise<ServerBuild>)
   /** Folder with the client build (hashed files under assets/). */
   clientDirectory: string
   /** Vite's dev middleware, in development only. */

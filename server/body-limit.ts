@@ -36,8 +36,8 @@ function routeTree(build: ServerBuild): Route[] {
   return tree
 }
 
-export async function bodyLimitFor(build: () => Promise<ServerBuild>, pathname: string, fallback: number): Promise<number> {
-  const current = await build()
+export async function bodyLimitFor(build: ServerBuild | (() => Promise<ServerBuild>), pathname: string, fallback: number): Promise<number> {
+  const current = typeof build === 'function' ? await build() : build
   const matches = matchRoutes(routeTree(current), pathname.replace(/\.data$/, '')) ?? []
   for (const match of [...matches].reverse()) {
     const id = match.route.id

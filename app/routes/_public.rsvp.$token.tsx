@@ -5,7 +5,7 @@ import { ANSWER_LABELS } from '#app/modules/events/rsvp-schema.ts'
 import { answerRsvp } from '#app/modules/events/rsvp.server.ts'
 import { auditContextFor } from '#app/modules/identity/auth.server.ts'
 import { tooManyAttempts } from '#app/modules/identity/throttled-response.ts'
-import { getBandProfile } from '#app/modules/settings/band-profile.server.ts'
+import { bandProfile } from '#app/modules/site/site-frame.server.ts'
 import { formatEventDate } from '#app/modules/site/dates.ts'
 import { requestInfoContext, runtimeContext } from '#app/platform/context.ts'
 import type { Route } from './+types/_public.rsvp.$token'
@@ -22,7 +22,7 @@ export { retryAfterHeaders as headers } from '#app/modules/identity/throttled-re
 
 export async function loader(args: Route.LoaderArgs) {
   const runtime = args.context.get(runtimeContext)
-  const band = await getBandProfile(runtime.db)
+  const band = await bandProfile(runtime)
   const check = await checkRsvpLink(runtime, args.params.token, band.timeZone)
   if (!check.ok) return data({ state: 'refused' as const, message: check.message }, { status: check.status })
   const { claims, target } = check
@@ -46,7 +46,7 @@ export async function action(args: Route.ActionArgs) {
     const seconds = Math.max(1, Math.ceil(((rejection as { msBeforeNext?: number }).msBeforeNext ?? 60_000) / 1000))
     return data({ state: 'refused' as const, message: tooManyAttempts(seconds) }, { status: 429, headers: { 'Retry-After': String(seconds) } })
   }
-  const band = await getBandProfile(runtime.db)
+  const band = await bandProfile(runtime)
   const check = await checkRsvpLink(runtime, args.params.token, band.timeZone)
   if (!check.ok) return data({ state: 'refused' as const, message: check.message }, { status: check.status })
   const outcome = await answerRsvp(runtime.db, {

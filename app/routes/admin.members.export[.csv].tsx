@@ -5,7 +5,7 @@ import { toCsv } from '#app/modules/members/csv-export.ts'
 import { todayIn } from '#app/modules/members/member-record.server.ts'
 import { rosterForExport } from '#app/modules/members/roster.server.ts'
 import { RosterQuerySchema } from '#app/modules/members/schema.ts'
-import { getBandProfile } from '#app/modules/settings/band-profile.server.ts'
+import { bandProfile } from '#app/modules/site/site-frame.server.ts'
 import { runtimeContext } from '#app/platform/context.ts'
 import type { Route } from './+types/admin.members.export[.csv]'
 
@@ -20,7 +20,7 @@ export async function loader(args: Route.LoaderArgs) {
       { q: query.q || undefined, section: query.section, instrument: query.instrument, status: query.status, kind: query.kind, visible: visibleSections(user.grants) },
       query.sort,
     ),
-    getBandProfile(db),
+    bandProfile(args.context.get(runtimeContext)),
   ])
   const csv = toCsv(
     ['first_name', 'last_name', 'preferred_name', 'email', 'phone', 'section', 'instrument', 'chair', 'status', 'kind', 'joined_on', 'account'],

@@ -7,7 +7,7 @@ import type { ImportCheck } from '#app/modules/members/csv-import.ts'
 import { commitImport, previewImport } from '#app/modules/members/import.server.ts'
 import { todayIn } from '#app/modules/members/member-record.server.ts'
 import { STATUS_LABELS } from '#app/modules/members/schema.ts'
-import { getBandProfile } from '#app/modules/settings/band-profile.server.ts'
+import { bandProfile } from '#app/modules/site/site-frame.server.ts'
 import { runtimeContext } from '#app/platform/context.ts'
 import { redirectWithToast } from '#app/platform/toast.server.ts'
 import type { Route } from './+types/admin.members.import'
@@ -93,7 +93,7 @@ export async function action(args: Route.ActionArgs) {
   if (!upload.ok) return data({ stage: 'upload' as const, message: upload.message }, { status: 400 })
 
   if (formData.get('intent') === 'commit') {
-    const band = await getBandProfile(runtime.db)
+    const band = await bandProfile(runtime)
     const outcome = await commitImport(
       runtime.db,
       { text: upload.text, expected: Number(formData.get('expected')), fileName: upload.fileName, today: todayIn(band.timeZone), changedBy: user.id },

@@ -7,7 +7,7 @@ import { SelectField } from '#app/components/member-ui.tsx'
 import { auditContextOf, requirePermission } from '#app/modules/identity/auth.server.ts'
 import { createMember, listEngageableEvents, listInstruments, todayIn } from '#app/modules/members/member-record.server.ts'
 import { MEMBER_STATUSES, NewMemberSchema, STATUS_LABELS } from '#app/modules/members/schema.ts'
-import { getBandProfile } from '#app/modules/settings/band-profile.server.ts'
+import { bandProfile } from '#app/modules/site/site-frame.server.ts'
 import { runtimeContext } from '#app/platform/context.ts'
 import { redirectWithToast } from '#app/platform/toast.server.ts'
 import type { Route } from './+types/admin.members.new'
@@ -17,7 +17,7 @@ export const meta: Route.MetaFunction = () => [{ title: 'Add a member' }]
 export async function loader(args: Route.LoaderArgs) {
   requirePermission(args, 'member.edit')
   const { db } = args.context.get(runtimeContext)
-  const [instruments, events, band] = await Promise.all([listInstruments(db), listEngageableEvents(db, new Date(), null), getBandProfile(db)])
+  const [instruments, events, band] = await Promise.all([listInstruments(db), listEngageableEvents(db, new Date(), null), bandProfile(args.context.get(runtimeContext))])
   return { instruments, events, timeZone: band.timeZone }
 }
 
@@ -26,7 +26,7 @@ export async function action(args: Route.ActionArgs) {
   const runtime = args.context.get(runtimeContext)
   const submission = parseWithZod(await args.request.formData(), { schema: NewMemberSchema })
   if (submission.status !== 'success') return data({ result: submission.reply() }, { status: 400 })
-  const band = await getBandProfile(runtime.db)
+  const band = await bandProfile(runtime)
   const outcome = await createMember(
     runtime.db,
     { ...submission.value, today: todayIn(band.timeZone), changedBy: user.id },

@@ -2,7 +2,7 @@ import { href, Link } from 'react-router'
 import { z } from 'zod'
 import { countOutboxByStatus, listOutbox } from '#app/modules/email/queries.server.ts'
 import { requirePermission } from '#app/modules/identity/auth.server.ts'
-import { getBandProfile } from '#app/modules/settings/band-profile.server.ts'
+import { bandProfile } from '#app/modules/site/site-frame.server.ts'
 import { formatTimestamp } from '#app/modules/site/dates.ts'
 import { runtimeContext } from '#app/platform/context.ts'
 import type { EmailStatus } from '#db/types.ts'
@@ -35,7 +35,7 @@ export async function loader(args: Route.LoaderArgs) {
   const [messages, counts, band] = await Promise.all([
     listOutbox(runtime.db, { before, status: query.status, limit: PAGE_SIZE + 1 }),
     countOutboxByStatus(runtime.db),
-    getBandProfile(runtime.db),
+    bandProfile(runtime),
   ])
   const last = messages[PAGE_SIZE - 1]
   return {

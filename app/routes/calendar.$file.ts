@@ -1,5 +1,5 @@
 import { calendarResponse, memberFeed, memberOfFeedToken } from '#app/modules/events/calendar-feed.server.ts'
-import { getBandProfile } from '#app/modules/settings/band-profile.server.ts'
+import { bandProfile } from '#app/modules/site/site-frame.server.ts'
 import { runtimeContext } from '#app/platform/context.ts'
 import type { Route } from './+types/calendar.$file'
 
@@ -15,7 +15,7 @@ export async function loader({ request, params, context }: Route.LoaderArgs) {
       headers: { 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store', 'Referrer-Policy': 'no-referrer' },
     })
   }
-  const band = await getBandProfile(db)
+  const band = await bandProfile(context.get(runtimeContext))
   const body = await memberFeed(db, memberId, { bandName: band.name, timeZone: band.timeZone, siteUrl: config.siteUrl, now: new Date() })
   return calendarResponse(request, body, { audience: 'member', filename: 'my-band-schedule.ics' })
 }

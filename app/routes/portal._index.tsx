@@ -6,7 +6,7 @@ import { getMemberGreeting, nextEventsFor } from '#app/modules/events/member-sch
 import { QuickRsvpSchema } from '#app/modules/events/rsvp-schema.ts'
 import { answerRsvp, answersForSomeoneElse, REFUSAL_MESSAGES, refusalStatus, savedMessage } from '#app/modules/events/rsvp.server.ts'
 import { auditContextOf, requirePermission, requireUser } from '#app/modules/identity/auth.server.ts'
-import { getBandProfile } from '#app/modules/settings/band-profile.server.ts'
+import { bandProfile } from '#app/modules/site/site-frame.server.ts'
 import { formatEventDate, formatTimeOfDay } from '#app/modules/site/dates.ts'
 import { runtimeContext } from '#app/platform/context.ts'
 import { redirectWithToast } from '#app/platform/toast.server.ts'
@@ -19,7 +19,7 @@ const NEXT_EVENTS = 6
 export async function loader(args: Route.LoaderArgs) {
   const user = requireUser(args)
   const { db } = args.context.get(runtimeContext)
-  const band = await getBandProfile(db)
+  const band = await bandProfile(args.context.get(runtimeContext))
   const firstName = user.displayName.split(' ')[0] || user.displayName
   const member = user.memberId ? await getMemberGreeting(db, user.memberId) : undefined
   if (!member) return { firstName, member: false as const, timeZone: band.timeZone, events: [] }
@@ -36,7 +36,7 @@ export async function action(args: Route.ActionArgs) {
   // The member is always the signed-in account's own record, never a form field.
   if (!user.memberId) return data({ message: REFUSAL_MESSAGES['not-expected'] }, { status: 403 })
   if (answersForSomeoneElse(formData, user.memberId)) return data({ message: 'You can only answer for yourself.' }, { status: 403 })
-  const band = await getBandProfile(runtime.db)
+  const band = await bandProfile(runtime)
   const outcome = await answerRsvp(runtime.db, {
     memberId: user.memberId,
     eventId: submission.value.eventId,

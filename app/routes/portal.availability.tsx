@@ -5,7 +5,7 @@ import { ErrorList, Field, FormAlert, SubmitButton, useSchemaForm } from '#app/c
 import { addAbsence, type CoveredEvent, getOwnAbsence, listOwnAbsences, removeAbsence, todayIn } from '#app/modules/events/absences.server.ts'
 import { AbsenceSchema, ANSWER_LABELS, NOTE_MAX, RemoveAbsenceSchema } from '#app/modules/events/rsvp-schema.ts'
 import { auditContextOf, requirePermission } from '#app/modules/identity/auth.server.ts'
-import { getBandProfile } from '#app/modules/settings/band-profile.server.ts'
+import { bandProfile } from '#app/modules/site/site-frame.server.ts'
 import { formatEventDate } from '#app/modules/site/dates.ts'
 import { runtimeContext } from '#app/platform/context.ts'
 import { notFound } from '#app/platform/errors.ts'
@@ -24,7 +24,7 @@ export async function loader(args: Route.LoaderArgs) {
   const user = requirePermission(args, 'availability.edit.own')
   const memberId = ownMemberId(user)
   const { db } = args.context.get(runtimeContext)
-  const band = await getBandProfile(db)
+  const band = await bandProfile(args.context.get(runtimeContext))
   const removeId = new URL(args.request.url).searchParams.get('remove')
   const parsedRemove = RemoveAbsenceSchema.safeParse({ absenceId: removeId })
   const [absences, removing] = await Promise.all([

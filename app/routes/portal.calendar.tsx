@@ -4,7 +4,7 @@ import { FormAlert } from '#app/components/forms.tsx'
 import { getMemberFeed, issueMemberFeed, revokeMemberFeed } from '#app/modules/events/calendar-feed.server.ts'
 import { CalendarFeedFormsSchema, CalendarStepSchema } from '#app/modules/events/calendar-schema.ts'
 import { auditContextOf, requirePermission } from '#app/modules/identity/auth.server.ts'
-import { getBandProfile } from '#app/modules/settings/band-profile.server.ts'
+import { bandProfile } from '#app/modules/site/site-frame.server.ts'
 import { formatTimestamp } from '#app/modules/site/dates.ts'
 import { runtimeContext } from '#app/platform/context.ts'
 import { redirectWithToast } from '#app/platform/toast.server.ts'
@@ -18,7 +18,7 @@ export async function loader(args: Route.LoaderArgs) {
   const step = CalendarStepSchema.parse(new URL(args.request.url).searchParams.get('step') ?? undefined)
   const concertsUrl = `${config.siteUrl}${href('/concerts.ics')}`
   if (!user.memberId) return { linked: false as const, concertsUrl }
-  const [feed, band] = await Promise.all([getMemberFeed(db, user.memberId, sessionSecret), getBandProfile(db)])
+  const [feed, band] = await Promise.all([getMemberFeed(db, user.memberId, sessionSecret), bandProfile(args.context.get(runtimeContext))])
   if (!feed) return { linked: true as const, feed: null, step: undefined, concertsUrl }
   return {
     linked: true as const,

@@ -1,7 +1,7 @@
 import { href, Link } from 'react-router'
 import { listUpcomingCoverage } from '#app/modules/events/coverage.server.ts'
 import { requirePermission } from '#app/modules/identity/auth.server.ts'
-import { getBandProfile } from '#app/modules/settings/band-profile.server.ts'
+import { bandProfile } from '#app/modules/site/site-frame.server.ts'
 import { formatEventDate } from '#app/modules/site/dates.ts'
 import { runtimeContext } from '#app/platform/context.ts'
 import type { Route } from './+types/portal.coverage'
@@ -15,7 +15,7 @@ const MAX_EVENTS = 60
 export async function loader(args: Route.LoaderArgs) {
   requirePermission(args, 'member.view.all')
   const { db } = args.context.get(runtimeContext)
-  const band = await getBandProfile(db)
+  const band = await bandProfile(args.context.get(runtimeContext))
   const now = new Date()
   const until = new Date(now.getTime() + WEEKS_AHEAD * 7 * 24 * 60 * 60 * 1000)
   const events = await listUpcomingCoverage(db, { now, until, timeZone: band.timeZone, limit: MAX_EVENTS })

@@ -9,7 +9,7 @@ import { RsvpSchema } from '#app/modules/events/rsvp-schema.ts'
 import { answerRsvp, answersCloseAt, answersForSomeoneElse, getRsvpTarget, REFUSAL_MESSAGES, refusalStatus, rsvpRefusal, savedMessage } from '#app/modules/events/rsvp.server.ts'
 import { auditContextOf, requirePermission } from '#app/modules/identity/auth.server.ts'
 import { can } from '#app/modules/identity/permissions.ts'
-import { getBandProfile } from '#app/modules/settings/band-profile.server.ts'
+import { bandProfile } from '#app/modules/site/site-frame.server.ts'
 import { formatEventDate, formatTimeOfDay } from '#app/modules/site/dates.ts'
 import { runtimeContext } from '#app/platform/context.ts'
 import { notFound } from '#app/platform/errors.ts'
@@ -21,7 +21,7 @@ export const meta: Route.MetaFunction = ({ loaderData }) => [{ title: loaderData
 export async function loader(args: Route.LoaderArgs) {
   const user = requirePermission(args, 'event.view')
   const { db } = args.context.get(runtimeContext)
-  const [event, band] = await Promise.all([getEvent(db, args.params.eventId), getBandProfile(db)])
+  const [event, band] = await Promise.all([getEvent(db, args.params.eventId), bandProfile(args.context.get(runtimeContext))])
   if (!event) notFound('There is no such event. It may have been removed.')
   const { memberId } = user
   const [target, counts, parts] = await Promise.all([
@@ -62,7 +62,7 @@ export async function action(args: Route.ActionArgs) {
   if (!user.memberId || answersForSomeoneElse(formData, user.memberId)) {
     return data({ result: submission.reply({ formErrors: ['You can only answer for yourself.'] }) }, { status: 403 })
   }
-  const band = await getBandProfile(runtime.db)
+  const band = await bandProfile(runtime)
   const outcome = await answerRsvp(runtime.db, {
     memberId: user.memberId,
     eventId: args.params.eventId,

@@ -15,7 +15,7 @@ import { getAttendanceSheet, saveAttendance, type SheetRow, whyNotMarkable } fro
 import { getEvent } from '#app/modules/events/queries.server.ts'
 import { auditContextOf, requirePermission, requireSectionPermission, requireUser } from '#app/modules/identity/auth.server.ts'
 import { listSections } from '#app/modules/members/queries.server.ts'
-import { getBandProfile } from '#app/modules/settings/band-profile.server.ts'
+import { bandProfile } from '#app/modules/site/site-frame.server.ts'
 import { formatEventDate } from '#app/modules/site/dates.ts'
 import { requestInfoContext, runtimeContext } from '#app/platform/context.ts'
 import { notFound } from '#app/platform/errors.ts'
@@ -37,7 +37,7 @@ async function authorise(args: Args) {
   // Nobody to mark: refused (and logged) as lacking attendance.mark.
   if (!reachesAnyone(reach)) requirePermission(args, 'attendance.mark')
   const { db } = args.context.get(runtimeContext)
-  const [event, band, sections] = await Promise.all([getEvent(db, args.params.eventId), getBandProfile(db), listSections(db)])
+  const [event, band, sections] = await Promise.all([getEvent(db, args.params.eventId), bandProfile(args.context.get(runtimeContext)), listSections(db)])
   const asked = new URL(args.request.url).searchParams.get('section') || null
   let section: { id: string; name: string } | null = null
   if (asked) {

@@ -6,7 +6,7 @@ import { dangerButton, primaryButton, secondaryButton } from '#app/components/sc
 import { cancelEvent, getEventForEdit, restoreEvent } from '#app/modules/events/events.server.ts'
 import { CancelEventSchema, CancelReasonSchema } from '#app/modules/events/schedule-schema.ts'
 import { auditContextOf, requirePermission } from '#app/modules/identity/auth.server.ts'
-import { getBandProfile } from '#app/modules/settings/band-profile.server.ts'
+import { bandProfile } from '#app/modules/site/site-frame.server.ts'
 import { formatEventDate } from '#app/modules/site/dates.ts'
 import { runtimeContext } from '#app/platform/context.ts'
 import { notFound } from '#app/platform/errors.ts'
@@ -26,7 +26,7 @@ const NO_EVENT = 'There is no such event. It may have been removed.'
 export async function loader(args: Route.LoaderArgs) {
   requirePermission(args, 'event.edit')
   const { db } = args.context.get(runtimeContext)
-  const band = await getBandProfile(db)
+  const band = await bandProfile(args.context.get(runtimeContext))
   const event = await getEventForEdit(db, args.params.eventId, band.timeZone)
   if (!event) notFound(NO_EVENT)
   return { event: { title: event.title, status: event.status, cancelReason: event.cancelReason, startsAt: event.startsAt }, timeZone: band.timeZone }

@@ -3,7 +3,7 @@ import { answerLabel, answerTone } from '#app/modules/events/answer-labels.ts'
 import { getEventCoverage, type PieceCoverage } from '#app/modules/events/coverage.server.ts'
 import { getEvent } from '#app/modules/events/queries.server.ts'
 import { requirePermission } from '#app/modules/identity/auth.server.ts'
-import { getBandProfile } from '#app/modules/settings/band-profile.server.ts'
+import { bandProfile } from '#app/modules/site/site-frame.server.ts'
 import { formatEventDate } from '#app/modules/site/dates.ts'
 import { runtimeContext } from '#app/platform/context.ts'
 import { notFound } from '#app/platform/errors.ts'
@@ -15,7 +15,7 @@ export async function loader(args: Route.LoaderArgs) {
   // Directors see everyone's answers: member.view.all.
   requirePermission(args, 'member.view.all')
   const { db } = args.context.get(runtimeContext)
-  const [event, band] = await Promise.all([getEvent(db, args.params.eventId), getBandProfile(db)])
+  const [event, band] = await Promise.all([getEvent(db, args.params.eventId), bandProfile(args.context.get(runtimeContext))])
   if (!event) notFound('There is no such event. It may have been removed.')
   const coverage = await getEventCoverage(db, event.id, band.timeZone)
   return { event: { id: event.id, title: event.title, kind: event.kind, startsAt: event.startsAt, status: event.status }, timeZone: band.timeZone, ...coverage }

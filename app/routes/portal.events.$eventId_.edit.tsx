@@ -7,7 +7,7 @@ import { eventFormSchema } from '#app/modules/events/schedule-schema.ts'
 import { listVenueChoices } from '#app/modules/events/venues.server.ts'
 import { auditContextOf, requirePermission } from '#app/modules/identity/auth.server.ts'
 import { listSections } from '#app/modules/members/queries.server.ts'
-import { getBandProfile } from '#app/modules/settings/band-profile.server.ts'
+import { bandProfile } from '#app/modules/site/site-frame.server.ts'
 import { runtimeContext } from '#app/platform/context.ts'
 import { notFound } from '#app/platform/errors.ts'
 import { redirectWithToast } from '#app/platform/toast.server.ts'
@@ -24,7 +24,7 @@ const NO_EVENT = 'There is no such event. It may have been removed.'
 export async function loader(args: Route.LoaderArgs) {
   requirePermission(args, 'event.edit')
   const { db } = args.context.get(runtimeContext)
-  const band = await getBandProfile(db)
+  const band = await bandProfile(args.context.get(runtimeContext))
   const [event, venues, sections] = await Promise.all([getEventForEdit(db, args.params.eventId, band.timeZone), listVenueChoices(db), listSections(db)])
   if (!event) notFound(NO_EVENT)
   return { event, timeZone: band.timeZone, venues, sections }
@@ -33,7 +33,7 @@ export async function loader(args: Route.LoaderArgs) {
 export async function action(args: Route.ActionArgs) {
   const user = requirePermission(args, 'event.edit')
   const runtime = args.context.get(runtimeContext)
-  const { timeZone } = await getBandProfile(runtime.db)
+  const { timeZone } = await bandProfile(runtime)
   const submission = parseWithZod(await args.request.formData(), { schema: eventFormSchema(timeZone) })
   if (submission.status !== 'success') return data({ result: submission.reply() }, { status: 400 })
   const outcome = await updateEvent(runtime.db, args.params.eventId, submission.value, { timeZone, audit: auditContextOf(args, user) })

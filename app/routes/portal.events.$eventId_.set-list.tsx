@@ -5,7 +5,7 @@ import { dangerButton, primaryButton, secondaryButton } from '#app/components/sc
 import { getEvent } from '#app/modules/events/queries.server.ts'
 import { changeSetList, getSetList, PieceSearchSchema, searchPieces, SetListFormSchema } from '#app/modules/events/set-list.server.ts'
 import { auditContextOf, requirePermission } from '#app/modules/identity/auth.server.ts'
-import { getBandProfile } from '#app/modules/settings/band-profile.server.ts'
+import { bandProfile } from '#app/modules/site/site-frame.server.ts'
 import { formatEventDate } from '#app/modules/site/dates.ts'
 import { runtimeContext } from '#app/platform/context.ts'
 import { notFound } from '#app/platform/errors.ts'
@@ -26,7 +26,7 @@ export async function loader(args: Route.LoaderArgs) {
   const { db } = args.context.get(runtimeContext)
   const url = new URL(args.request.url)
   const { q } = PieceSearchSchema.parse({ q: url.searchParams.get('q') ?? '' })
-  const [event, band] = await Promise.all([getEvent(db, args.params.eventId), getBandProfile(db)])
+  const [event, band] = await Promise.all([getEvent(db, args.params.eventId), bandProfile(args.context.get(runtimeContext))])
   if (!event) notFound(NO_EVENT)
   const [items, matches] = await Promise.all([
     getSetList(db, event.id),

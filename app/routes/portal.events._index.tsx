@@ -8,7 +8,7 @@ import { myAnswers } from '#app/modules/events/rsvp.server.ts'
 import { listSeries } from '#app/modules/events/series.server.ts'
 import { WEEKDAYS } from '#app/modules/events/local-time.ts'
 import { EVENT_KINDS } from '#app/modules/events/schema.ts'
-import { getBandProfile } from '#app/modules/settings/band-profile.server.ts'
+import { bandProfile } from '#app/modules/site/site-frame.server.ts'
 import { formatEventDate, formatTimeOfDay } from '#app/modules/site/dates.ts'
 import { runtimeContext } from '#app/platform/context.ts'
 import type { Route } from './+types/portal.events._index'
@@ -39,7 +39,7 @@ export async function loader(args: Route.LoaderArgs) {
   const mayCreate = can(user.grants, 'event.create')
   const [events, band, series] = await Promise.all([
     listEvents(db, { when: query.when, kind: query.kind, after, now: new Date(), limit: PAGE_SIZE + 1 }),
-    getBandProfile(db),
+    bandProfile(args.context.get(runtimeContext)),
     mayCreate ? listSeries(db, { limit: 10 }) : Promise.resolve([]),
   ])
   const last = events[PAGE_SIZE - 1]

@@ -6,7 +6,7 @@ import { eventFormSchema } from '#app/modules/events/schedule-schema.ts'
 import { listVenueChoices } from '#app/modules/events/venues.server.ts'
 import { auditContextOf, requirePermission } from '#app/modules/identity/auth.server.ts'
 import { listSections } from '#app/modules/members/queries.server.ts'
-import { getBandProfile } from '#app/modules/settings/band-profile.server.ts'
+import { bandProfile } from '#app/modules/site/site-frame.server.ts'
 import { runtimeContext } from '#app/platform/context.ts'
 import { redirectWithToast } from '#app/platform/toast.server.ts'
 import type { Route } from './+types/portal.events.new'
@@ -20,14 +20,14 @@ export const meta: Route.MetaFunction = () => [{ title: 'New event' }]
 export async function loader(args: Route.LoaderArgs) {
   requirePermission(args, 'event.create')
   const { db } = args.context.get(runtimeContext)
-  const [band, venues, sections] = await Promise.all([getBandProfile(db), listVenueChoices(db), listSections(db)])
+  const [band, venues, sections] = await Promise.all([bandProfile(args.context.get(runtimeContext)), listVenueChoices(db), listSections(db)])
   return { timeZone: band.timeZone, venues, sections }
 }
 
 export async function action(args: Route.ActionArgs) {
   const user = requirePermission(args, 'event.create')
   const runtime = args.context.get(runtimeContext)
-  const { timeZone } = await getBandProfile(runtime.db)
+  const { timeZone } = await bandProfile(runtime)
   const submission = parseWithZod(await args.request.formData(), { schema: eventFormSchema(timeZone) })
   if (submission.status !== 'success') return data({ result: submission.reply() }, { status: 400 })
   const outcome = await createEvent(runtime.db, submission.value, { timeZone, audit: auditContextOf(args, user) })

@@ -11,7 +11,7 @@ import { addSeriesException, getSeries, removeSeriesException, updateSeries } fr
 import { listVenueChoices } from '#app/modules/events/venues.server.ts'
 import { auditContextOf, requirePermission } from '#app/modules/identity/auth.server.ts'
 import { listSections } from '#app/modules/members/queries.server.ts'
-import { getBandProfile } from '#app/modules/settings/band-profile.server.ts'
+import { bandProfile } from '#app/modules/site/site-frame.server.ts'
 import { formatEventDate } from '#app/modules/site/dates.ts'
 import { runtimeContext } from '#app/platform/context.ts'
 import { notFound } from '#app/platform/errors.ts'
@@ -29,7 +29,7 @@ const NO_SERIES = 'There is no such series. It may have been removed.'
 export async function loader(args: Route.LoaderArgs) {
   requirePermission(args, 'event.edit')
   const { db } = args.context.get(runtimeContext)
-  const [series, band, venues, sections] = await Promise.all([getSeries(db, args.params.seriesId), getBandProfile(db), listVenueChoices(db), listSections(db)])
+  const [series, band, venues, sections] = await Promise.all([getSeries(db, args.params.seriesId), bandProfile(args.context.get(runtimeContext)), listVenueChoices(db), listSections(db)])
   if (!series) notFound(NO_SERIES)
   return { series, timeZone: band.timeZone, venues, sections, now: new Date().toISOString() }
 }
@@ -39,7 +39,7 @@ type ActionResult = { intent: 'update' | 'exception'; result: SubmissionResult<s
 export async function action(args: Route.ActionArgs) {
   const user = requirePermission(args, 'event.edit')
   const runtime = args.context.get(runtimeContext)
-  const { timeZone } = await getBandProfile(runtime.db)
+  const { timeZone } = await bandProfile(runtime)
   const formData = await args.request.formData()
   const audit = auditContextOf(args, user)
   const { seriesId } = args.params

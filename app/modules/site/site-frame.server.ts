@@ -26,3 +26,8 @@ export function getHomeListings({ db, briefCache }: Services) {
     return { concerts, posts }
   })
 }
+
+/** The band's profile (name, time zone) from the frame: no query on most requests. */
+export async function bandProfile(services: Services) {
+  return (await getSiteFrame(services)).band
+}

@@ -32,7 +32,7 @@ import {
   StatusChangeSchema,
   UpdateInstrumentSchema,
 } from '#app/modules/members/schema.ts'
-import { getBandProfile } from '#app/modules/settings/band-profile.server.ts'
+import { bandProfile } from '#app/modules/site/site-frame.server.ts'
 import { runtimeContext } from '#app/platform/context.ts'
 import { redirectWithToast } from '#app/platform/toast.server.ts'
 import { AccountPart, engagement, InstrumentsPart, ProfilePart, StatusPart } from './parts.tsx'
@@ -66,7 +66,7 @@ export async function loader(args: Route.LoaderArgs) {
     mayEdit ? listInstruments(db) : [],
     mayEdit ? listEngageableEvents(db, new Date(), member.engagedEventId) : [],
     listSections(db),
-    getBandProfile(db),
+    bandProfile(args.context.get(runtimeContext)),
   ])
   return {
     member: { ...member, notes: mayEdit || can(user.grants, 'member.view.all') ? member.notes : null },
@@ -111,7 +111,7 @@ export async function action(args: Route.ActionArgs) {
       const user = requirePermission(args, 'member.edit')
       const submission = parseWithZod(formData, { schema: StatusChangeSchema })
       if (submission.status !== 'success') return refuse({ intent, result: submission.reply() })
-      const today = todayIn((await getBandProfile(db)).timeZone)
+      const today = todayIn((await bandProfile(args.context.get(runtimeContext))).timeZone)
       // Nothing would flip the status on a later day, so a change is recorded once it has happened.
       if (submission.value.effectiveOn > today) {
         return refuse({ intent, result: submission.reply({ fieldErrors: { effectiveOn: [`That day is still to come. Record a change from the day it takes effect: today (${today}) or earlier`] } }) })
