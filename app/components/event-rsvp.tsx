@@ -1,7 +1,7 @@
 import { getFormProps, getTextareaProps, type SubmissionResult } from '@conform-to/react'
 import { Form, href, Link } from 'react-router'
 import type { AnswerCounts, SectionCounts } from '#app/modules/events/event-answers.server.ts'
-import { NOTE_MAX, RsvpSchema } from '#app/modules/events/rsvp-schema.ts'
+import { COUNT_COLUMNS, NOTE_MAX, RsvpSchema } from '#app/modules/events/rsvp-schema.ts'
 import type { RsvpAnswer } from '#db/types.ts'
 import { ErrorList, FormAlert, useSchemaForm } from './forms.tsx'
 import { AnswerBadge, AnswerSubmitButtons } from './rsvp.tsx'
@@ -88,13 +88,6 @@ export function RsvpPanel({
   )
 }
 
-const COLUMNS = [
-  ['going', 'Going'],
-  ['not_going', 'Not going'],
-  ['maybe', 'Maybe'],
-  ['none', 'No answer'],
-] as const
-
 /** Going / not going / maybe / no answer, in total and by section. */
 export function AnswerCountsTable({ counts }: { counts: { total: AnswerCounts; sections: SectionCounts[]; everySection: boolean } }) {
   return (
@@ -111,7 +104,7 @@ export function AnswerCountsTable({ counts }: { counts: { total: AnswerCounts; s
               <th scope="col" className="px-1.5 py-2 sm:px-3">
                 Section
               </th>
-              {COLUMNS.map(([key, label]) => (
+              {COUNT_COLUMNS.map(([key, label]) => (
                 <th key={key} scope="col" className="px-1.5 py-2 sm:px-3 text-right">
                   {label}
                 </th>
@@ -124,7 +117,7 @@ export function AnswerCountsTable({ counts }: { counts: { total: AnswerCounts; s
                 <th scope="row" className="px-1.5 py-2 sm:px-3 font-medium">
                   {section.sectionName}
                 </th>
-                {COLUMNS.map(([key]) => (
+                {COUNT_COLUMNS.map(([key]) => (
                   <td key={key} className="px-1.5 py-2 sm:px-3 text-right tabular-nums">
                     {section.counts[key]}
                   </td>
@@ -135,7 +128,7 @@ export function AnswerCountsTable({ counts }: { counts: { total: AnswerCounts; s
               <th scope="row" className="px-1.5 py-2 sm:px-3">
                 Whole band
               </th>
-              {COLUMNS.map(([key]) => (
+              {COUNT_COLUMNS.map(([key]) => (
                 <td key={key} className="px-1.5 py-2 sm:px-3 text-right tabular-nums">
                   {counts.total[key]}
                 </td>

@@ -1,5 +1,6 @@
 import { href, Link } from 'react-router'
 import { answerLabel, answerTone } from '#app/modules/events/answer-labels.ts'
+import { COUNT_COLUMNS } from '#app/modules/events/rsvp-schema.ts'
 import { getEventCoverage, type PieceCoverage } from '#app/modules/events/coverage.server.ts'
 import { getEvent } from '#app/modules/events/queries.server.ts'
 import { requirePermission } from '#app/modules/identity/auth.server.ts'
@@ -72,13 +73,6 @@ function PieceParts({ piece }: { piece: PieceCoverage }) {
   )
 }
 
-const COUNT_LABELS = [
-  ['going', 'Going'],
-  ['not_going', 'Not going'],
-  ['maybe', 'Maybe'],
-  ['none', 'No answer'],
-] as const
-
 export default function EventCoverage({ loaderData }: Route.ComponentProps) {
   const { event, timeZone, sections, totals, pieces, warnings } = loaderData
   const eventLink = href('/portal/events/:eventId', { eventId: event.id })
@@ -109,7 +103,7 @@ export default function EventCoverage({ loaderData }: Route.ComponentProps) {
       <section aria-labelledby="totals-heading" className="space-y-3">
         <h2 id="totals-heading" className="text-xl font-semibold">Answers</h2>
         <ul className="grid grid-cols-2 gap-2 sm:grid-cols-4">
-          {COUNT_LABELS.map(([key, label]) => (
+          {COUNT_COLUMNS.map(([key, label]) => (
             <li key={key} className="rounded-lg border border-stone-200 bg-white p-3">
               <span className="block text-2xl font-bold">{totals[key]}</span>
               <span className="text-sm text-stone-700">{label}</span>
@@ -152,7 +146,7 @@ export default function EventCoverage({ loaderData }: Route.ComponentProps) {
                 <thead className="border-b border-stone-200 text-stone-700">
                   <tr>
                     <th scope="col" className="px-3 py-2">Section</th>
-                    {COUNT_LABELS.map(([key, label]) => (
+                    {COUNT_COLUMNS.map(([key, label]) => (
                       <th key={key} scope="col" className="px-2 py-2 text-right">{label}</th>
                     ))}
                   </tr>
@@ -163,7 +157,7 @@ export default function EventCoverage({ loaderData }: Route.ComponentProps) {
                       <th scope="row" className="px-3 py-2 font-medium">
                         <a href={`#section-${section.sectionId ?? 'none'}`} className="text-brand-800 underline">{section.sectionName}</a>
                       </th>
-                      {COUNT_LABELS.map(([key]) => (
+                      {COUNT_COLUMNS.map(([key]) => (
                         <td key={key} className="px-2 py-2 text-right tabular-nums">{section.counts[key]}</td>
                       ))}
                     </tr>

@@ -1,19 +1,11 @@
 import type { RollEntry } from './roll.server.ts'
+import { ANSWER_LABELS } from './rsvp-schema.ts'
 
 /** How a roll entry's answer reads on coverage and attendance pages. */
 export function answerLabel(entry: Pick<RollEntry, 'answer' | 'away' | 'effectiveAnswer'>): string {
   // An absence answered for them: say "Away", so nobody chases a member who told the band.
   if (entry.answer === null && entry.away) return 'Away'
-  switch (entry.effectiveAnswer) {
-    case 'going':
-      return 'Going'
-    case 'not_going':
-      return 'Not going'
-    case 'maybe':
-      return 'Maybe'
-    default:
-      return 'No answer'
-  }
+  return entry.effectiveAnswer ? ANSWER_LABELS[entry.effectiveAnswer] : 'No answer'
 }
 
 /** Badge colours per answer (text stays dark on a light ground: AA contrast). */

@@ -1,3 +1,4 @@
+import { memberNameSql } from './roll.server.ts'
 import { sql } from 'kysely'
 import type { AttendanceStatus, Db } from '#db/types.ts'
 import { type AttendanceRange, type AttendanceReach, attendanceRate } from './attendance-schema.ts'
@@ -35,7 +36,7 @@ function marksInScope(db: Db, scope: Scope) {
 }
 
 const count = (status: AttendanceStatus) => sql<number>`(count(*) filter (where attendance.status = ${status}))::int`
-const memberName = sql<string>`coalesce(members.preferred_name, members.first_name) || ' ' || members.last_name`
+const memberName = memberNameSql
 
 export type MemberRate = {
   memberId: string

@@ -3,7 +3,8 @@ import { sql } from 'kysely'
 import { recordAudit, type AuditContext } from '#app/modules/audit/audit.server.ts'
 import { formatTimeOfDay } from '#app/modules/site/dates.ts'
 import { openSecret, SecretBoxError, sealSecret } from '#app/platform/secret-box.server.ts'
-import type { Db, EventKind, RsvpAnswer } from '#db/types.ts'
+import type { Db, EventKind } from '#db/types.ts'
+import { ANSWER_LABELS } from './rsvp-schema.ts'
 import { writeCalendar, type CalendarEvent } from './ical.ts'
 import { covers, effectiveAnswer, isExpectedAt } from './roll.server.ts'
 
@@ -113,7 +114,6 @@ export function memberFeedWindow(now: Date) {
   return { from, to }
 }
 
-const ANSWER_WORDS: Record<RsvpAnswer, string> = { going: 'Going', not_going: 'Not going', maybe: 'Maybe' }
 const KIND_WORDS: Record<EventKind, string> = { rehearsal: 'Rehearsal', sectional: 'Sectional', concert: 'Concert', other: 'Event' }
 
 /** One member's events (those they are expected at, per the roll) with their answers, as iCalendar text. */
@@ -143,7 +143,7 @@ export async function memberFeed(db: Db, memberId: string, site: FeedSite): Prom
   const host = new URL(site.siteUrl).hostname
   const events = rows.map((row): CalendarEvent => {
     const answer = effectiveAnswer(row.answer, Boolean(row.away))
-    const answerText = answer ? ANSWER_WORDS[answer] : 'No answer yet'
+    const answerText = answer ? ANSWER_LABELS[answer] : 'No answer yet'
     const updatedAt = new Date(row.updatedAt)
     const answeredAt = row.answeredAt ? new Date(row.answeredAt) : null
     return {

@@ -32,6 +32,9 @@ export type RollEntry = {
   effectiveAnswer: EffectiveAnswer
 }
 
+/** The name a member goes by, as SQL: "Tom Nowak" for Tomasz who prefers Tom. */
+export const memberNameSql = sql<string>`coalesce(members.preferred_name, members.first_name) || ' ' || members.last_name`
+
 /** The event's calendar date in the band's zone, as SQL. */
 function eventDate(timeZone: string) {
   return sql<string>`(events.starts_at at time zone ${timeZone})::date`
@@ -80,7 +83,7 @@ export async function getEventRoll(db: Db, eventId: string, timeZone: string): P
     )
     .select((eb) => [
       'members.id as memberId',
-      sql<string>`coalesce(members.preferred_name, members.first_name) || ' ' || members.last_name`.as('name'),
+      memberNameSql.as('name'),
       'members.kind',
       'sections.id as sectionId',
       'sections.name as sectionName',

@@ -5,6 +5,9 @@ import type { RsvpAnswer } from '#db/types.ts'
 export const RSVP_ANSWERS = ['going', 'not_going', 'maybe'] as const satisfies readonly RsvpAnswer[]
 export const ANSWER_LABELS: Record<RsvpAnswer, string> = { going: 'Going', not_going: 'Not going', maybe: 'Maybe' }
 
+/** The columns of an answer count: the three answers, then those who gave none. */
+export const COUNT_COLUMNS = [...RSVP_ANSWERS.map((answer) => [answer, ANSWER_LABELS[answer]] as const), ['none', 'No answer'] as const]
+
 export const NOTE_MAX = 200
 
 /** An answer from the event page: the member is never taken from the form, only the event from the URL. */

@@ -1,3 +1,4 @@
+import { memberNameSql } from '#app/modules/events/roll.server.ts'
 import { sql } from 'kysely'
 import type { Grants } from '#app/modules/identity/permissions.ts'
 import type { DataKeyRing } from '#app/platform/secret-box.server.ts'
@@ -90,7 +91,7 @@ export async function listDirectory(
         eb('members.last_name', 'ilike', pattern),
         eb('members.preferred_name', 'ilike', pattern),
         eb(sql<string>`members.first_name || ' ' || members.last_name`, 'ilike', pattern),
-        eb(sql<string>`coalesce(members.preferred_name, members.first_name) || ' ' || members.last_name`, 'ilike', pattern),
+        eb(memberNameSql, 'ilike', pattern),
       ]),
     )
   }
