@@ -3,8 +3,8 @@ import { useMemo } from 'react'
 import { Form, Link, useNavigation } from 'react-router'
 import { eventFormSchema } from '#app/modules/events/schedule-schema.ts'
 import { EVENT_KINDS } from '#app/modules/events/schema.ts'
-import { Field, FormAlert, useSchemaForm } from './forms.tsx'
-import { CheckboxField, FieldGroup, primaryButton, SelectField, secondaryButton, TextAreaField } from './schedule-fields.tsx'
+import { CheckboxField, Field, FormAlert, SelectField, TextAreaField, useSchemaForm } from './forms.tsx'
+import { FieldGroup, primaryButton, secondaryButton } from './schedule-fields.tsx'
 
 export const KIND_NAMES: Record<(typeof EVENT_KINDS)[number], string> = {
   rehearsal: 'Rehearsal',
@@ -117,12 +117,14 @@ export function EventForm({
             textareaProps={{ ...getTextareaProps(fields.description), defaultValue: start('description', '') }}
           />
           <CheckboxField
-            id={fields.isPublic.id}
-            name={fields.isPublic.name}
             label="Show on the public website"
             hint="Public concerts appear on the Concerts page and in the public calendar."
             errors={fields.isPublic.errors}
-            defaultChecked={lastResult ? fields.isPublic.initialValue === 'on' : (stored?.isPublic ?? false)}
+            inputProps={{
+              id: fields.isPublic.id,
+              name: fields.isPublic.name,
+              defaultChecked: lastResult ? fields.isPublic.initialValue === 'on' : (stored?.isPublic ?? false),
+            }}
           />
         </FieldGroup>
 

@@ -1,4 +1,4 @@
-import type { InputHTMLAttributes, ReactNode } from 'react'
+import type { InputHTMLAttributes, ReactNode, SelectHTMLAttributes, TextareaHTMLAttributes } from 'react'
 import { type DefaultValue, type SubmissionResult, useForm } from '@conform-to/react'
 import { getZodConstraint, parseWithZod } from '@conform-to/zod/v4'
 import { href, Link } from 'react-router'
@@ -6,25 +6,25 @@ import type { z, ZodObject } from 'zod'
 import { PASSWORD_MIN_LENGTH } from '#app/modules/identity/password-limits.ts'
 
 /**
- * Form pieces that give every input a visible label, an optional hint and its
- * errors, tied together with aria-describedby so a screen reader reads them.
+ * Form pieces that give every control a visible label, an optional hint and
+ * its errors, tied together with aria-describedby so a screen reader reads them.
  */
-export function Field({
-  label,
-  hint,
-  errors,
-  inputProps,
-}: {
-  label: string
-  hint?: ReactNode
-  errors?: string[] | null
-  inputProps: InputHTMLAttributes<HTMLInputElement> & { id: string; name: string }
-}) {
-  const hintId = hint ? `${inputProps.id}-hint` : undefined
-  const errorId = errors?.length ? `${inputProps.id}-error` : undefined
+type FieldFrame = { label: string; hint?: ReactNode; errors?: string[] | null }
+
+/** The ids a control points at: its hint and its errors (`<id>-hint`, `<id>-error`, as Conform expects). */
+function describedBy(id: string, hint: ReactNode, errors?: string[] | null) {
+  const hintId = hint ? `${id}-hint` : undefined
+  const errorId = errors?.length ? `${id}-error` : undefined
+  const aria = { 'aria-describedby': [hintId, errorId].filter(Boolean).join(' ') || undefined, 'aria-invalid': errorId ? true : undefined }
+  return { hintId, errorId, aria }
+}
+
+/** Label above, then the hint, the control and its errors. */
+function LabelledControl({ id, label, hint, errors, children }: FieldFrame & { id: string; children: ReactNode }) {
+  const { hintId, errorId } = describedBy(id, hint, errors)
   return (
     <div className="space-y-1">
-      <label htmlFor={inputProps.id} className="block font-medium">
+      <label htmlFor={id} className="block font-medium">
         {label}
       </label>
       {hint ? (
@@ -32,13 +32,79 @@ export function Field({
           {hint}
         </p>
       ) : null}
-      <input
-        {...inputProps}
-        aria-invalid={errorId ? true : undefined}
-        aria-describedby={[hintId, errorId].filter(Boolean).join(' ') || undefined}
-        className="block w-full max-w-md rounded border border-stone-400 bg-white px-3 py-2 text-base aria-invalid:border-red-700"
-      />
+      {children}
       <ErrorList id={errorId} errors={errors} />
+    </div>
+  )
+}
+
+const controlStyle = 'block w-full rounded border border-stone-400 bg-white px-3 py-2 text-base aria-invalid:border-red-700'
+
+export function Field({ label, hint, errors, inputProps }: FieldFrame & { inputProps: InputHTMLAttributes<HTMLInputElement> & { id: string; name: string } }) {
+  const { aria } = describedBy(inputProps.id, hint, errors)
+  return (
+    <LabelledControl id={inputProps.id} label={label} hint={hint} errors={errors}>
+      <input {...inputProps} {...aria} className={`${controlStyle} max-w-md`} />
+    </LabelledControl>
+  )
+}
+
+/** A select; its options as `options`, or as `<option>` children. */
+export function SelectField({
+  label,
+  hint,
+  errors,
+  options,
+  children,
+  selectProps,
+}: FieldFrame & {
+  options?: { value: string; label: string }[]
+  children?: ReactNode
+  selectProps: SelectHTMLAttributes<HTMLSelectElement> & { id: string; name: string }
+}) {
+  const { aria } = describedBy(selectProps.id, hint, errors)
+  return (
+    <LabelledControl id={selectProps.id} label={label} hint={hint} errors={errors}>
+      <select {...selectProps} {...aria} className={`${controlStyle} min-h-11 max-w-md`}>
+        {options?.map((option) => (
+          <option key={option.value} value={option.value}>
+            {option.label}
+          </option>
+        ))}
+        {children}
+      </select>
+    </LabelledControl>
+  )
+}
+
+export function TextAreaField({ label, hint, errors, textareaProps }: FieldFrame & { textareaProps: TextareaHTMLAttributes<HTMLTextAreaElement> & { id: string; name: string } }) {
+  const { aria } = describedBy(textareaProps.id, hint, errors)
+  return (
+    <LabelledControl id={textareaProps.id} label={label} hint={hint} errors={errors}>
+      <textarea rows={3} {...textareaProps} {...aria} className={`${controlStyle} max-w-2xl`} />
+    </LabelledControl>
+  )
+}
+
+/** A checkbox with its label beside it (a 44 px tap target), a hint and its errors. */
+export function CheckboxField({ label, hint, errors, inputProps }: FieldFrame & { inputProps: InputHTMLAttributes<HTMLInputElement> & { id: string; name: string } }) {
+  const { hintId, errorId, aria } = describedBy(inputProps.id, hint, errors)
+  return (
+    <div className="space-y-1">
+      <div className="flex min-h-11 items-center gap-3">
+        <input type="checkbox" {...inputProps} {...aria} className="size-6 shrink-0 accent-brand-800" />
+        <label htmlFor={inputProps.id} className="py-2 font-medium">
+          {label}
+        </label>
+      </div>
+      {hint ? (
+        <p id={hintId} className="ml-9 text-sm text-stone-700">
+          {hint}
+        </p>
+      ) : null}
+      <div className="ml-9">
+        <ErrorList id={errorId} errors={errors} />
+      </div>
     </div>
   )
 }

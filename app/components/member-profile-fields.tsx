@@ -1,5 +1,5 @@
 import { Field } from '#app/components/forms.tsx'
-import { SelectField, TextAreaField } from '#app/components/member-ui.tsx'
+import { SelectField, TextAreaField } from '#app/components/forms.tsx'
 import { KIND_LABELS, MEMBER_KINDS } from '#app/modules/members/schema.ts'
 import { formatEventDate } from '#app/modules/site/dates.ts'
 

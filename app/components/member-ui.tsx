@@ -1,5 +1,4 @@
-import type { ReactNode, SelectHTMLAttributes, TextareaHTMLAttributes } from 'react'
-import { ErrorList } from '#app/components/forms.tsx'
+import type { ReactNode } from 'react'
 import { STATUS_LABELS } from '#app/modules/members/schema.ts'
 import type { MemberStatus } from '#db/types.ts'
 
@@ -33,64 +32,6 @@ export function AccountBadge({ state }: { state: AccountState }) {
 
 export function Badge({ children }: { children: ReactNode }) {
   return <span className="inline-block rounded-full bg-stone-100 px-2.5 py-0.5 text-xs font-semibold uppercase tracking-wide text-stone-700">{children}</span>
-}
-
-const control = 'block min-h-11 w-full max-w-md rounded border border-stone-400 bg-white px-3 py-2 text-base aria-invalid:border-red-700'
-
-export function SelectField({
-  label,
-  hint,
-  errors,
-  selectProps,
-  children,
-}: {
-  label: string
-  hint?: ReactNode
-  errors?: string[] | null
-  selectProps: SelectHTMLAttributes<HTMLSelectElement> & { id: string; name: string }
-  children: ReactNode
-}) {
-  const hintId = hint ? `${selectProps.id}-hint` : undefined
-  const errorId = errors?.length ? `${selectProps.id}-error` : undefined
-  return (
-    <div className="space-y-1">
-      <label htmlFor={selectProps.id} className="block font-medium">{label}</label>
-      {hint ? <p id={hintId} className="text-sm text-stone-700">{hint}</p> : null}
-      <select {...selectProps} aria-invalid={errorId ? true : undefined} aria-describedby={[hintId, errorId].filter(Boolean).join(' ') || undefined} className={control}>
-        {children}
-      </select>
-      <ErrorList id={errorId} errors={errors} />
-    </div>
-  )
-}
-
-export function TextAreaField({
-  label,
-  hint,
-  errors,
-  textareaProps,
-}: {
-  label: string
-  hint?: ReactNode
-  errors?: string[] | null
-  textareaProps: TextareaHTMLAttributes<HTMLTextAreaElement> & { id: string; name: string }
-}) {
-  const hintId = hint ? `${textareaProps.id}-hint` : undefined
-  const errorId = errors?.length ? `${textareaProps.id}-error` : undefined
-  return (
-    <div className="space-y-1">
-      <label htmlFor={textareaProps.id} className="block font-medium">{label}</label>
-      {hint ? <p id={hintId} className="text-sm text-stone-700">{hint}</p> : null}
-      <textarea
-        rows={3}
-        {...textareaProps}
-        aria-invalid={errorId ? true : undefined}
-        aria-describedby={[hintId, errorId].filter(Boolean).join(' ') || undefined}
-        className="block w-full max-w-xl rounded border border-stone-400 bg-white px-3 py-2 text-base aria-invalid:border-red-700"
-      />
-      <ErrorList id={errorId} errors={errors} />
-    </div>
-  )
 }
 
 /** A link styled as a secondary button (≥ 44 px tall). */

@@ -5,8 +5,8 @@ import { WEEKDAYS } from '#app/modules/events/local-time.ts'
 import { SERIES_MAX_DAYS, seriesFormSchema } from '#app/modules/events/schedule-schema.ts'
 import { EVENT_KINDS } from '#app/modules/events/schema.ts'
 import { type Choice, KIND_NAMES } from './event-form.tsx'
-import { Field, FormAlert, useSchemaForm } from './forms.tsx'
-import { FieldGroup, primaryButton, SelectField, secondaryButton, TextAreaField } from './schedule-fields.tsx'
+import { Field, FormAlert, SelectField, TextAreaField, useSchemaForm } from './forms.tsx'
+import { FieldGroup, primaryButton, secondaryButton } from './schedule-fields.tsx'
 
 /** What an edit of a series starts from; empty strings for fields not set. */
 export type SeriesFormValues = {

@@ -1,8 +1,8 @@
 import { getFormProps, getInputProps, getTextareaProps, type SubmissionResult } from '@conform-to/react'
 import { Form, Link, useNavigation } from 'react-router'
 import { VenueSchema } from '#app/modules/events/schedule-schema.ts'
-import { Field, FormAlert, useSchemaForm } from './forms.tsx'
-import { FieldGroup, primaryButton, secondaryButton, TextAreaField } from './schedule-fields.tsx'
+import { Field, FormAlert, TextAreaField, useSchemaForm } from './forms.tsx'
+import { FieldGroup, primaryButton, secondaryButton } from './schedule-fields.tsx'
 
 export type VenueValues = { name: string; address: string; city: string; postcode: string; mapUrl: string; notes: string }
 

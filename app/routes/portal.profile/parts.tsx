@@ -1,6 +1,4 @@
-import type { InputHTMLAttributes, ReactNode } from 'react'
 import { href, Link } from 'react-router'
-import { ErrorList } from '#app/components/forms.tsx'
 import type { OwnProfile } from '#app/modules/members/profile.server.ts'
 import { formatPublishedDate } from '#app/modules/site/dates.ts'
 
@@ -65,35 +63,3 @@ export function NoMemberRecord() {
   )
 }
 
-/** A checkbox with its label beside it (a 44 px tap target), a hint and its errors. */
-export function CheckboxField({
-  label,
-  hint,
-  errors,
-  inputProps,
-}: {
-  label: string
-  hint?: ReactNode
-  errors?: string[] | null
-  inputProps: InputHTMLAttributes<HTMLInputElement> & { id: string; name: string }
-}) {
-  const hintId = hint ? `${inputProps.id}-hint` : undefined
-  const errorId = errors?.length ? `${inputProps.id}-error` : undefined
-  return (
-    <div className="space-y-1">
-      <div className="flex min-h-11 items-center gap-3">
-        <input
-          {...inputProps}
-          aria-invalid={errorId ? true : undefined}
-          aria-describedby={[hintId, errorId].filter(Boolean).join(' ') || undefined}
-          className="size-6 shrink-0 accent-brand-800"
-        />
-        <label htmlFor={inputProps.id} className="py-2 font-medium">{label}</label>
-      </div>
-      {hint ? <p id={hintId} className="ml-9 text-sm text-stone-700">{hint}</p> : null}
-      <div className="ml-9">
-        <ErrorList id={errorId} errors={errors} />
-      </div>
-    </div>
-  )
-}

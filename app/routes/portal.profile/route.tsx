@@ -1,14 +1,14 @@
 import { getFormProps, getInputProps, type SubmissionResult } from '@conform-to/react'
 import { parseWithZod } from '@conform-to/zod/v4'
 import { data, Form, href, Link, useLocation, useNavigation } from 'react-router'
-import { Field, FormAlert, SubmitButton, useSchemaForm } from '#app/components/forms.tsx'
+import { CheckboxField, Field, FormAlert, SubmitButton, useSchemaForm } from '#app/components/forms.tsx'
 import { auditContextOf, requirePermission } from '#app/modules/identity/auth.server.ts'
 import { getOwnProfile, updateOwnProfile } from '#app/modules/members/profile.server.ts'
 import { EMERGENCY_CONTACT_SLOTS, ProfileSchema } from '#app/modules/members/profile-schema.ts'
 import { runtimeContext } from '#app/platform/context.ts'
 import { redirectWithToast } from '#app/platform/toast.server.ts'
 import type { Route } from './+types/route'
-import { BandRecord, CheckboxField, NoMemberRecord } from './parts.tsx'
+import { BandRecord, NoMemberRecord } from './parts.tsx'
 
 export const meta: Route.MetaFunction = () => [{ title: 'My profile' }]
 
