@@ -12,7 +12,8 @@ import type { Route } from './+types/admin.members.export[.csv]'
 /** The roster as it is filtered on /admin/members, as CSV; a section leader gets their section only. */
 export async function loader(args: Route.LoaderArgs) {
   const user = requireGrants(args, mayViewRoster, 'member.view.all | member.view.section')
-  const { db } = args.context.get(runtimeContext)
+  const runtime = args.context.get(runtimeContext)
+  const { db } = runtime
   const query = RosterQuerySchema.parse(Object.fromEntries(new URL(args.request.url).searchParams))
   const [rows, band] = await Promise.all([
     rosterForExport(
@@ -20,7 +21,7 @@ export async function loader(args: Route.LoaderArgs) {
       { q: query.q || undefined, section: query.section, instrument: query.instrument, status: query.status, kind: query.kind, visible: visibleSections(user.grants) },
       query.sort,
     ),
-    bandProfile(args.context.get(runtimeContext)),
+    bandProfile(runtime),
   ])
   const csv = toCsv(
     ['first_name', 'last_name', 'preferred_name', 'email', 'phone', 'section', 'instrument', 'chair', 'status', 'kind', 'joined_on', 'account'],

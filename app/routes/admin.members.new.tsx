@@ -16,8 +16,9 @@ export const meta: Route.MetaFunction = () => [{ title: 'Add a member' }]
 
 export async function loader(args: Route.LoaderArgs) {
   requirePermission(args, 'member.edit')
-  const { db } = args.context.get(runtimeContext)
-  const [instruments, events, band] = await Promise.all([listInstruments(db), listEngageableEvents(db, new Date(), null), bandProfile(args.context.get(runtimeContext))])
+  const runtime = args.context.get(runtimeContext)
+  const { db } = runtime
+  const [instruments, events, band] = await Promise.all([listInstruments(db), listEngageableEvents(db, new Date(), null), bandProfile(runtime)])
   return { instruments, events, timeZone: band.timeZone }
 }
 

@@ -18,8 +18,9 @@ const NEXT_EVENTS = 6
 
 export async function loader(args: Route.LoaderArgs) {
   const user = requireUser(args)
-  const { db } = args.context.get(runtimeContext)
-  const band = await bandProfile(args.context.get(runtimeContext))
+  const runtime = args.context.get(runtimeContext)
+  const { db } = runtime
+  const band = await bandProfile(runtime)
   const firstName = user.displayName.split(' ')[0] || user.displayName
   const member = user.memberId ? await getMemberGreeting(db, user.memberId) : undefined
   if (!member) return { firstName, member: false as const, timeZone: band.timeZone, events: [] }

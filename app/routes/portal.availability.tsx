@@ -23,8 +23,9 @@ function ownMemberId(user: { memberId: string | null }): string {
 export async function loader(args: Route.LoaderArgs) {
   const user = requirePermission(args, 'availability.edit.own')
   const memberId = ownMemberId(user)
-  const { db } = args.context.get(runtimeContext)
-  const band = await bandProfile(args.context.get(runtimeContext))
+  const runtime = args.context.get(runtimeContext)
+  const { db } = runtime
+  const band = await bandProfile(runtime)
   const removeId = new URL(args.request.url).searchParams.get('remove')
   const parsedRemove = RemoveAbsenceSchema.safeParse({ absenceId: removeId })
   const [absences, removing] = await Promise.all([

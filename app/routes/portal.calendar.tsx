@@ -14,11 +14,12 @@ export const meta: Route.MetaFunction = () => [{ title: 'Calendar' }]
 
 export async function loader(args: Route.LoaderArgs) {
   const user = requirePermission(args, 'event.view')
-  const { db, config, sessionSecret } = args.context.get(runtimeContext)
+  const runtime = args.context.get(runtimeContext)
+  const { db, config, sessionSecret } = runtime
   const step = CalendarStepSchema.parse(new URL(args.request.url).searchParams.get('step') ?? undefined)
   const concertsUrl = `${config.siteUrl}${href('/concerts.ics')}`
   if (!user.memberId) return { linked: false as const, concertsUrl }
-  const [feed, band] = await Promise.all([getMemberFeed(db, user.memberId, sessionSecret), bandProfile(args.context.get(runtimeContext))])
+  const [feed, band] = await Promise.all([getMemberFeed(db, user.memberId, sessionSecret), bandProfile(runtime)])
   if (!feed) return { linked: true as const, feed: null, step: undefined, concertsUrl }
   return {
     linked: true as const,

@@ -14,8 +14,9 @@ const MAX_EVENTS = 60
 
 export async function loader(args: Route.LoaderArgs) {
   requirePermission(args, 'member.view.all')
-  const { db } = args.context.get(runtimeContext)
-  const band = await bandProfile(args.context.get(runtimeContext))
+  const runtime = args.context.get(runtimeContext)
+  const { db } = runtime
+  const band = await bandProfile(runtime)
   const now = new Date()
   const until = new Date(now.getTime() + WEEKS_AHEAD * 7 * 24 * 60 * 60 * 1000)
   const events = await listUpcomingCoverage(db, { now, until, timeZone: band.timeZone, limit: MAX_EVENTS })

@@ -20,8 +20,9 @@ export const meta: Route.MetaFunction = ({ loaderData }) => [{ title: loaderData
 
 export async function loader(args: Route.LoaderArgs) {
   const user = requirePermission(args, 'event.view')
-  const { db } = args.context.get(runtimeContext)
-  const [event, band] = await Promise.all([getEvent(db, args.params.eventId), bandProfile(args.context.get(runtimeContext))])
+  const runtime = args.context.get(runtimeContext)
+  const { db } = runtime
+  const [event, band] = await Promise.all([getEvent(db, args.params.eventId), bandProfile(runtime)])
   if (!event) notFound('There is no such event. It may have been removed.')
   const { memberId } = user
   const [target, counts, parts] = await Promise.all([

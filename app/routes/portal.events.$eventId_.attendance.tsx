@@ -36,8 +36,9 @@ async function authorise(args: Args) {
   const reach = attendanceReach(user.grants)
   // Nobody to mark: refused (and logged) as lacking attendance.mark.
   if (!reachesAnyone(reach)) requirePermission(args, 'attendance.mark')
-  const { db } = args.context.get(runtimeContext)
-  const [event, band, sections] = await Promise.all([getEvent(db, args.params.eventId), bandProfile(args.context.get(runtimeContext)), listSections(db)])
+  const runtime = args.context.get(runtimeContext)
+  const { db } = runtime
+  const [event, band, sections] = await Promise.all([getEvent(db, args.params.eventId), bandProfile(runtime), listSections(db)])
   const asked = new URL(args.request.url).searchParams.get('section') || null
   let section: { id: string; name: string } | null = null
   if (asked) {

@@ -25,8 +25,9 @@ const NO_EVENT = 'There is no such event. It may have been removed.'
 
 export async function loader(args: Route.LoaderArgs) {
   requirePermission(args, 'event.edit')
-  const { db } = args.context.get(runtimeContext)
-  const band = await bandProfile(args.context.get(runtimeContext))
+  const runtime = args.context.get(runtimeContext)
+  const { db } = runtime
+  const band = await bandProfile(runtime)
   const event = await getEventForEdit(db, args.params.eventId, band.timeZone)
   if (!event) notFound(NO_EVENT)
   return { event: { title: event.title, status: event.status, cancelReason: event.cancelReason, startsAt: event.startsAt }, timeZone: band.timeZone }

@@ -15,8 +15,9 @@ export const meta: Route.MetaFunction = ({ loaderData }) => [{ title: loaderData
 export async function loader(args: Route.LoaderArgs) {
   // Directors see everyone's answers: member.view.all.
   requirePermission(args, 'member.view.all')
-  const { db } = args.context.get(runtimeContext)
-  const [event, band] = await Promise.all([getEvent(db, args.params.eventId), bandProfile(args.context.get(runtimeContext))])
+  const runtime = args.context.get(runtimeContext)
+  const { db } = runtime
+  const [event, band] = await Promise.all([getEvent(db, args.params.eventId), bandProfile(runtime)])
   if (!event) notFound('There is no such event. It may have been removed.')
   const coverage = await getEventCoverage(db, event.id, band.timeZone)
   return { event: { id: event.id, title: event.title, kind: event.kind, startsAt: event.startsAt, status: event.status }, timeZone: band.timeZone, ...coverage }

@@ -23,8 +23,9 @@ const NO_EVENT = 'There is no such event. It may have been removed.'
 
 export async function loader(args: Route.LoaderArgs) {
   requirePermission(args, 'event.edit')
-  const { db } = args.context.get(runtimeContext)
-  const band = await bandProfile(args.context.get(runtimeContext))
+  const runtime = args.context.get(runtimeContext)
+  const { db } = runtime
+  const band = await bandProfile(runtime)
   const [event, venues, sections] = await Promise.all([getEventForEdit(db, args.params.eventId, band.timeZone), listVenueChoices(db), listSections(db)])
   if (!event) notFound(NO_EVENT)
   return { event, timeZone: band.timeZone, venues, sections }

@@ -23,10 +23,11 @@ const MATCHES = 20
 
 export async function loader(args: Route.LoaderArgs) {
   requirePermission(args, 'setlist.edit')
-  const { db } = args.context.get(runtimeContext)
+  const runtime = args.context.get(runtimeContext)
+  const { db } = runtime
   const url = new URL(args.request.url)
   const { q } = PieceSearchSchema.parse({ q: url.searchParams.get('q') ?? '' })
-  const [event, band] = await Promise.all([getEvent(db, args.params.eventId), bandProfile(args.context.get(runtimeContext))])
+  const [event, band] = await Promise.all([getEvent(db, args.params.eventId), bandProfile(runtime)])
   if (!event) notFound(NO_EVENT)
   const [items, matches] = await Promise.all([
     getSetList(db, event.id),

@@ -33,13 +33,14 @@ const KIND_LABELS: Record<(typeof EVENT_KINDS)[number], string> = {
 
 export async function loader(args: Route.LoaderArgs) {
   const user = requirePermission(args, 'event.view')
-  const { db } = args.context.get(runtimeContext)
+  const runtime = args.context.get(runtimeContext)
+  const { db } = runtime
   const query = ScheduleQuery.parse(Object.fromEntries(new URL(args.request.url).searchParams))
   const after = query.afterAt && query.afterId ? { startsAt: new Date(query.afterAt), id: query.afterId } : undefined
   const mayCreate = can(user.grants, 'event.create')
   const [events, band, series] = await Promise.all([
     listEvents(db, { when: query.when, kind: query.kind, after, now: new Date(), limit: PAGE_SIZE + 1 }),
-    bandProfile(args.context.get(runtimeContext)),
+    bandProfile(runtime),
     mayCreate ? listSeries(db, { limit: 10 }) : Promise.resolve([]),
   ])
   const last = events[PAGE_SIZE - 1]

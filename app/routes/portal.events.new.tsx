@@ -19,8 +19,9 @@ export const meta: Route.MetaFunction = () => [{ title: 'New event' }]
 
 export async function loader(args: Route.LoaderArgs) {
   requirePermission(args, 'event.create')
-  const { db } = args.context.get(runtimeContext)
-  const [band, venues, sections] = await Promise.all([bandProfile(args.context.get(runtimeContext)), listVenueChoices(db), listSections(db)])
+  const runtime = args.context.get(runtimeContext)
+  const { db } = runtime
+  const [band, venues, sections] = await Promise.all([bandProfile(runtime), listVenueChoices(db), listSections(db)])
   return { timeZone: band.timeZone, venues, sections }
 }
 

@@ -28,8 +28,9 @@ const NO_SERIES = 'There is no such series. It may have been removed.'
 
 export async function loader(args: Route.LoaderArgs) {
   requirePermission(args, 'event.edit')
-  const { db } = args.context.get(runtimeContext)
-  const [series, band, venues, sections] = await Promise.all([getSeries(db, args.params.seriesId), bandProfile(args.context.get(runtimeContext)), listVenueChoices(db), listSections(db)])
+  const runtime = args.context.get(runtimeContext)
+  const { db } = runtime
+  const [series, band, venues, sections] = await Promise.all([getSeries(db, args.params.seriesId), bandProfile(runtime), listVenueChoices(db), listSections(db)])
   if (!series) notFound(NO_SERIES)
   return { series, timeZone: band.timeZone, venues, sections, now: new Date().toISOString() }
 }

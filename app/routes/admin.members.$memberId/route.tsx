@@ -60,13 +60,14 @@ async function loadVisibleMember(args: Route.LoaderArgs | Route.ActionArgs) {
 
 export async function loader(args: Route.LoaderArgs) {
   const { user, member } = await loadVisibleMember(args)
-  const { db } = args.context.get(runtimeContext)
+  const runtime = args.context.get(runtimeContext)
+  const { db } = runtime
   const mayEdit = can(user.grants, 'member.edit')
   const [instruments, events, sections, band] = await Promise.all([
     mayEdit ? listInstruments(db) : [],
     mayEdit ? listEngageableEvents(db, new Date(), member.engagedEventId) : [],
     listSections(db),
-    bandProfile(args.context.get(runtimeContext)),
+    bandProfile(runtime),
   ])
   return {
     member: { ...member, notes: mayEdit || can(user.grants, 'member.view.all') ? member.notes : null },
@@ -111,7 +112,7 @@ export async function action(args: Route.ActionArgs) {
       const user = requirePermission(args, 'member.edit')
       const submission = parseWithZod(formData, { schema: StatusChangeSchema })
       if (submission.status !== 'success') return refuse({ intent, result: submission.reply() })
-      const today = todayIn((await bandProfile(args.context.get(runtimeContext))).timeZone)
+      const today = todayIn((await bandProfile(runtime)).timeZone)
       // Nothing would flip the status on a later day, so a change is recorded once it has happened.
       if (submission.value.effectiveOn > today) {
         return refuse({ intent, result: submission.reply({ fieldErrors: { effectiveOn: [`That day is still to come. Record a change from the day it takes effect: today (${today}) or earlier`] } }) })
