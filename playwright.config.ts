@@ -73,7 +73,14 @@ export default defineConfig<E2eOptions>({
   },
   projects: [
     { name: 'chromium', testIgnore: '**/*.no-js.test.ts' },
-    { name: 'no-javascript', testMatch: '**/*.no-js.test.ts', use: { javaScriptEnabled: false } },
+    { name: 'no-javascript', testMatch: '**/*.no-js.test.ts', testIgnore: '**/demo-account-changes.no-js.test.ts', use: { javaScriptEnabled: false } },
+    // Changes demo accounts that the other tests sign in with: runs after them.
+    {
+      name: 'demo-account-changes',
+      testMatch: '**/demo-account-changes.no-js.test.ts',
+      use: { javaScriptEnabled: false },
+      dependencies: ['chromium', 'no-javascript'],
+    },
   ],
   webServer: {
     // The production build, with a fresh demo band (see tests/e2e/serve.ts).

@@ -218,3 +218,11 @@ function withoutHash(url: string): string {
 }
 
 export { expect }
+
+/** Signs out from the header and checks the signed-out home page. */
+export async function signOut(page: Page, checkAccessibility: (page?: Page) => Promise<void>) {
+  await page.getByRole('button', { name: 'Sign out' }).click()
+  await expectPath(page, '/')
+  await expect(page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Sign in' })).toBeVisible()
+  await checkAccessibility(page)
+}
