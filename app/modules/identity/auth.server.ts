@@ -5,7 +5,7 @@ import { requestInfoContext, runtimeContext } from '#app/platform/context.ts'
 import { signedCookie } from '#app/platform/cookies.server.ts'
 import type { Runtime } from '#app/platform/runtime.server.ts'
 import { can, canAny, type Grants, type Permission } from './permissions.ts'
-import { loadGrants } from './permissions.server.ts'
+import { grantsOf, loadRolePermissions } from './permissions.server.ts'
 import { ADMIN_ROLES } from './roles.ts'
 import { findSession, SESSION_ABSOLUTE_MS } from './sessions.server.ts'
 import { hasConfirmedTotp } from './totp.server.ts'
@@ -61,7 +61,7 @@ async function lookUpUser(runtime: Runtime, request: Request): Promise<CurrentUs
   if (typeof token !== 'string') return null
   const session = await findSession(runtime.db, token)
   if (!session) return null
-  const grants = await loadGrants(runtime.db, session.user_id)
+  const grants = grantsOf(await loadRolePermissions(runtime.db), session.roles)
   return {
     id: session.user_id,
     email: session.email,

@@ -53,6 +53,11 @@ export async function loadGrants(db: Kysely<Database>, userId: string): Promise<
     loadRolePermissions(db),
     db.selectFrom('user_roles').select(['role_name', 'section_id']).where('user_id', '=', userId).execute(),
   ])
+  return grantsOf(byRole, rows)
+}
+
+/** A user's grants from their role rows (band-wide, or for one section). */
+export function grantsOf(byRole: Map<RoleName, Set<string>>, rows: readonly { role_name: RoleName; section_id: string | null }[]): Grants {
   const permissions = new Set<string>()
   const sections: Record<string, string[]> = {}
   for (const row of rows) {

@@ -1,4 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto'
+import { jsonArrayFrom } from 'kysely/helpers/postgres'
 import { getSettings } from '#app/modules/settings/queries.server.ts'
 import type { Db } from '#db/types.ts'
 import { ADMIN_ROLES } from './roles.ts'
@@ -73,7 +74,7 @@ export async function findSession(db: Db, token: string, now = new Date()) {
   const session = await db
     .selectFrom('sessions')
     .innerJoin('users', 'users.id', 'sessions.user_id')
-    .select([
+    .select((eb) => [
       'sessions.id as session_id',
       'sessions.last_seen_at',
       'sessions.absolute_expires_at',
@@ -83,6 +84,8 @@ export async function findSession(db: Db, token: string, now = new Date()) {
       'users.display_name',
       'users.member_id',
       'users.status',
+      // The user's roles come along: every signed-in request needs them, one round trip fewer.
+      jsonArrayFrom(eb.selectFrom('user_roles').select(['user_roles.role_name', 'user_roles.section_id']).whereRef('user_roles.user_id', '=', 'users.id')).as('roles'),
     ])
     .where('sessions.token_hash', '=', hashToken(token))
     .where('sessions.idle_expires_at', '>', now)
