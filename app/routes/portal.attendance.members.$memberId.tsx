@@ -6,6 +6,7 @@ import { formatEventDate } from '#app/modules/site/dates.ts'
 import { runtimeContext } from '#app/platform/context.ts'
 import { notFound } from '#app/platform/errors.ts'
 import type { Route } from './+types/portal.attendance.members.$memberId'
+import { BackLink } from '#app/components/back-link.tsx'
 
 export const meta: Route.MetaFunction = ({ loaderData }) => [{ title: loaderData?.member ? `Attendance: ${loaderData.member.name}` : 'Attendance' }]
 
@@ -39,10 +40,7 @@ export default function MemberAttendance({ loaderData }: Route.ComponentProps) {
   return (
     <article className="max-w-3xl space-y-6">
       <p>
-        <Link to={back} className="inline-flex min-h-11 items-center gap-1.5 font-medium text-brand-800">
-          <span aria-hidden="true">←</span>
-          <span className="underline">Attendance</span>
-        </Link>
+        <BackLink to={back}>Attendance</BackLink>
       </p>
       <header className="space-y-2">
         <p className="text-sm font-semibold uppercase tracking-wide text-stone-600">

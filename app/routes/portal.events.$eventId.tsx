@@ -1,5 +1,5 @@
 import { parseWithZod } from '@conform-to/zod/v4'
-import { data, href, Link } from 'react-router'
+import { data, href } from 'react-router'
 import { AnswerCountsTable, OwnParts, RsvpPanel } from '#app/components/event-rsvp.tsx'
 import { ManageLinks, type ManageRights } from '#app/components/manage-links.tsx'
 import { attendanceReach, bandDate, reachesAnyone } from '#app/modules/events/attendance-schema.ts'
@@ -15,6 +15,7 @@ import { runtimeContext } from '#app/platform/context.ts'
 import { notFound } from '#app/platform/errors.ts'
 import { redirectWithToast } from '#app/platform/toast.server.ts'
 import type { Route } from './+types/portal.events.$eventId'
+import { BackLink } from '#app/components/back-link.tsx'
 
 export const meta: Route.MetaFunction = ({ loaderData }) => [{ title: loaderData?.event.title ?? 'Event' }]
 
@@ -87,10 +88,7 @@ export default function EventPage({ loaderData, actionData }: Route.ComponentPro
   return (
     <article className="max-w-3xl space-y-6">
       <p>
-        <Link to={href('/portal/events')} className="inline-flex items-center gap-1.5 font-medium text-brand-800">
-          <span aria-hidden="true">←</span>
-          <span className="underline">Schedule</span>
-        </Link>
+        <BackLink to={href('/portal/events')}>Schedule</BackLink>
       </p>
       <header className="space-y-2">
         <p className="text-sm font-semibold uppercase tracking-wide text-stone-600">

@@ -21,6 +21,7 @@ import { requestInfoContext, runtimeContext } from '#app/platform/context.ts'
 import { notFound } from '#app/platform/errors.ts'
 import { redirectWithToast } from '#app/platform/toast.server.ts'
 import type { Route } from './+types/portal.events.$eventId_.attendance'
+import { BackLink } from '#app/components/back-link.tsx'
 
 export const meta: Route.MetaFunction = ({ loaderData }) => [{ title: loaderData ? `Attendance: ${loaderData.event.title}` : 'Attendance' }]
 
@@ -116,10 +117,7 @@ export default function AttendanceSheet({ loaderData, actionData }: Route.Compon
   return (
     <article className="max-w-3xl space-y-6">
       <p className="flex flex-wrap gap-x-6 gap-y-2">
-        <Link to={href('/portal/attendance')} className="inline-flex min-h-11 items-center gap-1.5 font-medium text-brand-800">
-          <span aria-hidden="true">←</span>
-          <span className="underline">All attendance</span>
-        </Link>
+        <BackLink to={href('/portal/attendance')}>All attendance</BackLink>
         <Link to={href('/portal/events/:eventId', { eventId: event.id })} className="inline-flex min-h-11 items-center font-medium text-brand-800 underline">
           Event details
         </Link>

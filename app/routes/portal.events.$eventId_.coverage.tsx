@@ -9,6 +9,7 @@ import { formatEventDate } from '#app/modules/site/dates.ts'
 import { runtimeContext } from '#app/platform/context.ts'
 import { notFound } from '#app/platform/errors.ts'
 import type { Route } from './+types/portal.events.$eventId_.coverage'
+import { BackLink } from '#app/components/back-link.tsx'
 
 export const meta: Route.MetaFunction = ({ loaderData }) => [{ title: loaderData ? `Coverage: ${loaderData.event.title}` : 'Coverage' }]
 
@@ -80,10 +81,7 @@ export default function EventCoverage({ loaderData }: Route.ComponentProps) {
   return (
     <article className="max-w-4xl space-y-8">
       <p className="flex flex-wrap gap-x-6 gap-y-2">
-        <Link to={href('/portal/coverage')} className="inline-flex min-h-11 items-center gap-1.5 font-medium text-brand-800">
-          <span aria-hidden="true">←</span>
-          <span className="underline">All coverage</span>
-        </Link>
+        <BackLink to={href('/portal/coverage')}>All coverage</BackLink>
         <Link to={eventLink} className="inline-flex min-h-11 items-center font-medium text-brand-800 underline">
           Event details
         </Link>

@@ -13,6 +13,7 @@ import { notFound } from '#app/platform/errors.ts'
 import { redirectWithToast } from '#app/platform/toast.server.ts'
 import type { Route } from './+types/portal.events.$eventId_.edit'
 import { hydrated } from '#app/components/hydration.ts'
+import { BackLink } from '#app/components/back-link.tsx'
 
 // A director's page with Conform forms: errors clear as you type (ADR 010).
 export const handle = hydrated
@@ -51,10 +52,7 @@ export default function EditEvent({ loaderData, actionData, params }: Route.Comp
   return (
     <div className="space-y-6">
       <p>
-        <Link to={eventPage} className="inline-flex min-h-11 items-center gap-1.5 font-medium text-brand-800">
-          <span aria-hidden="true">←</span>
-          <span className="underline">{event.title}</span>
-        </Link>
+        <BackLink to={eventPage}>{event.title}</BackLink>
       </p>
       <header className="space-y-3">
         <h1 className="text-3xl font-bold tracking-tight">Edit event</h1>

@@ -12,6 +12,7 @@ import { notFound } from '#app/platform/errors.ts'
 import { redirectWithToast } from '#app/platform/toast.server.ts'
 import type { Route } from './+types/portal.events.$eventId_.set-list'
 import { hydrated } from '#app/components/hydration.ts'
+import { BackLink } from '#app/components/back-link.tsx'
 
 // A director's page with Conform forms: errors clear as you type (ADR 010).
 export const handle = hydrated
@@ -68,10 +69,7 @@ export default function SetListPage({ loaderData, actionData, params }: Route.Co
     <div className="max-w-3xl space-y-8">
       <div className="space-y-4">
         <p>
-          <Link to={href('/portal/events/:eventId', params)} className="inline-flex min-h-11 items-center gap-1.5 font-medium text-brand-800">
-            <span aria-hidden="true">←</span>
-            <span className="underline">{event.title}</span>
-          </Link>
+          <BackLink to={href('/portal/events/:eventId', params)}>{event.title}</BackLink>
         </p>
         <header className="space-y-1">
           <h1 className="text-3xl font-bold tracking-tight">Set list</h1>

@@ -18,6 +18,7 @@ import { notFound } from '#app/platform/errors.ts'
 import { redirectWithToast } from '#app/platform/toast.server.ts'
 import type { Route } from './+types/portal.events.series.$seriesId'
 import { hydrated } from '#app/components/hydration.ts'
+import { BackLink } from '#app/components/back-link.tsx'
 
 // A director's page with Conform forms: errors clear as you type (ADR 010).
 export const handle = hydrated
@@ -87,10 +88,7 @@ export default function SeriesPage({ loaderData, actionData }: Route.ComponentPr
     <div className="space-y-10">
       <div className="space-y-4">
         <p>
-          <Link to={href('/portal/events')} className="inline-flex min-h-11 items-center gap-1.5 font-medium text-brand-800">
-            <span aria-hidden="true">←</span>
-            <span className="underline">Schedule</span>
-          </Link>
+          <BackLink to={href('/portal/events')}>Schedule</BackLink>
         </p>
         <header className="space-y-2">
           <p className="text-sm font-semibold uppercase tracking-wide text-stone-600">Weekly series · {KIND_NAMES[series.kind]}</p>

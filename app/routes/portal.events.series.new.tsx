@@ -1,5 +1,5 @@
 import { parseWithZod } from '@conform-to/zod/v4'
-import { data, href, Link } from 'react-router'
+import { data, href } from 'react-router'
 import { SeriesForm } from '#app/components/series-form.tsx'
 import { seriesFormSchema } from '#app/modules/events/schedule-schema.ts'
 import { createSeries } from '#app/modules/events/series.server.ts'
@@ -11,6 +11,7 @@ import { runtimeContext } from '#app/platform/context.ts'
 import { redirectWithToast } from '#app/platform/toast.server.ts'
 import type { Route } from './+types/portal.events.series.new'
 import { hydrated } from '#app/components/hydration.ts'
+import { BackLink } from '#app/components/back-link.tsx'
 
 // A director's page with Conform forms: errors clear as you type (ADR 010).
 export const handle = hydrated
@@ -42,10 +43,7 @@ export default function NewSeries({ loaderData, actionData }: Route.ComponentPro
   return (
     <div className="space-y-6">
       <p>
-        <Link to={href('/portal/events')} className="inline-flex min-h-11 items-center gap-1.5 font-medium text-brand-800">
-          <span aria-hidden="true">←</span>
-          <span className="underline">Schedule</span>
-        </Link>
+        <BackLink to={href('/portal/events')}>Schedule</BackLink>
       </p>
       <header className="space-y-2">
         <h1 className="text-3xl font-bold tracking-tight">New weekly series</h1>

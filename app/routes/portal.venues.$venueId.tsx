@@ -1,5 +1,5 @@
 import { parseWithZod } from '@conform-to/zod/v4'
-import { data, Form, href, Link, useNavigation } from 'react-router'
+import { data, Form, href, useNavigation } from 'react-router'
 import { FormAlert } from '#app/components/forms.tsx'
 import { dangerButton } from '#app/components/schedule-fields.tsx'
 import { VenueForm } from '#app/components/venue-form.tsx'
@@ -12,6 +12,7 @@ import { redirectWithToast } from '#app/platform/toast.server.ts'
 import type { SubmissionResult } from '@conform-to/react'
 import type { Route } from './+types/portal.venues.$venueId'
 import { hydrated } from '#app/components/hydration.ts'
+import { BackLink } from '#app/components/back-link.tsx'
 
 // A director's page with Conform forms: errors clear as you type (ADR 010).
 export const handle = hydrated
@@ -59,10 +60,7 @@ export default function VenuePage({ loaderData, actionData }: Route.ComponentPro
   return (
     <div className="space-y-8">
       <p>
-        <Link to={href('/portal/venues')} className="inline-flex min-h-11 items-center gap-1.5 font-medium text-brand-800">
-          <span aria-hidden="true">←</span>
-          <span className="underline">Venues</span>
-        </Link>
+        <BackLink to={href('/portal/venues')}>Venues</BackLink>
       </p>
       <h1 className="text-3xl font-bold tracking-tight">{venue.name}</h1>
       <VenueForm

@@ -1,5 +1,5 @@
 import { parseWithZod } from '@conform-to/zod/v4'
-import { data, href, Link } from 'react-router'
+import { data, href } from 'react-router'
 import { VenueForm } from '#app/components/venue-form.tsx'
 import { VenueSchema } from '#app/modules/events/schedule-schema.ts'
 import { createVenue } from '#app/modules/events/venues.server.ts'
@@ -8,6 +8,7 @@ import { runtimeContext } from '#app/platform/context.ts'
 import { redirectWithToast } from '#app/platform/toast.server.ts'
 import type { Route } from './+types/portal.venues.new'
 import { hydrated } from '#app/components/hydration.ts'
+import { BackLink } from '#app/components/back-link.tsx'
 
 // A director's page with Conform forms: errors clear as you type (ADR 010).
 export const handle = hydrated
@@ -32,10 +33,7 @@ export default function NewVenue({ actionData }: Route.ComponentProps) {
   return (
     <div className="space-y-6">
       <p>
-        <Link to={href('/portal/venues')} className="inline-flex min-h-11 items-center gap-1.5 font-medium text-brand-800">
-          <span aria-hidden="true">←</span>
-          <span className="underline">Venues</span>
-        </Link>
+        <BackLink to={href('/portal/venues')}>Venues</BackLink>
       </p>
       <h1 className="text-3xl font-bold tracking-tight">New venue</h1>
       <VenueForm lastResult={actionData?.result} stored={null} submitLabel="Add the venue" cancelTo={href('/portal/venues')} />

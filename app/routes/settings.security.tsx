@@ -1,4 +1,5 @@
-import { href, Link, Outlet, useMatches } from 'react-router'
+import { href, Outlet, useMatches } from 'react-router'
+import { BackLink } from '#app/components/back-link.tsx'
 
 // /settings/security is an overview (settings.security._index.tsx); each change
 // has a page of its own under it, with the way back above its heading.
@@ -8,10 +9,7 @@ export default function SecurityLayout() {
     <div className="max-w-3xl">
       {onOverview ? null : (
         <p className="mb-6">
-          <Link to={href('/settings/security')} className="group inline-flex items-center gap-1.5 font-medium text-brand-800 hover:text-brand-900">
-            <span aria-hidden="true">←</span>
-            <span className="underline group-hover:no-underline">Back to security</span>
-          </Link>
+          <BackLink to={href('/settings/security')}>Back to security</BackLink>
         </p>
       )}
       <Outlet />
