@@ -1,5 +1,6 @@
 import { PGlite } from '@electric-sql/pglite'
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm'
+import { unaccent } from '@electric-sql/pglite/contrib/unaccent'
 import { Kysely, PostgresDialect, sql } from 'kysely'
 import { PGliteDialect } from 'kysely-pglite-dialect'
 import pg from 'pg'
@@ -98,7 +99,7 @@ function openPostgres(target: Extract<DatabaseTarget, { kind: 'postgres' }>, opt
 async function openPglite(target: Extract<DatabaseTarget, { kind: 'pglite' }>): Promise<DatabaseHandle> {
   const pglite = await PGlite.create({
     ...(target.directory ? { dataDir: target.directory } : {}),
-    extensions: { pg_trgm },
+    extensions: { pg_trgm, unaccent },
     parsers: typeParsers,
   })
   const db = new Kysely<Database>({ dialect: new PGliteDialect(pglite) })

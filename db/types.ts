@@ -1,3 +1,13 @@
+import type {
+  LibrarySearchTermsTable,
+  PartFilesTable,
+  PartsTable,
+  PeopleTable,
+  PiecesTable,
+  UploadBatchesTable,
+  UploadFilesTable,
+} from './library-types.ts'
+export type * from './library-types.ts'
 import type { ColumnType, Generated, Insertable, Kysely, Selectable, Transaction, Updateable } from 'kysely'
 
 /**
@@ -5,12 +15,12 @@ import type { ColumnType, Generated, Insertable, Kysely, Selectable, Transaction
  * added there is added here in the same change.
  */
 
-type CreatedAt = ColumnType<Date, Date | string | undefined, never>
-type UpdatedAt = ColumnType<Date, Date | string | undefined, Date | string>
+export type CreatedAt = ColumnType<Date, Date | string | undefined, never>
+export type UpdatedAt = ColumnType<Date, Date | string | undefined, Date | string>
 type Timestamp = ColumnType<Date, Date | string, Date | string>
-type NullableTimestamp = ColumnType<Date | null, Date | string | null | undefined, Date | string | null>
+export type NullableTimestamp = ColumnType<Date | null, Date | string | null | undefined, Date | string | null>
 // numeric comes back from pg as a string to keep its precision.
-type Numeric = ColumnType<string, number | string, number | string>
+export type Numeric = ColumnType<string, number | string, number | string>
 type Json = ColumnType<unknown, string, string>
 
 export type SettingsTable = {
@@ -89,48 +99,6 @@ export type MemberInstrumentsTable = {
   instrument_id: string
   is_primary: Generated<boolean>
   chair: number | null
-}
-
-export type PeopleTable = {
-  id: Generated<string>
-  name: string
-  sort_name: string
-  born_year: number | null
-  died_year: number | null
-  created_at: CreatedAt
-}
-
-export type Ownership = 'owned' | 'rented' | 'borrowed' | 'public_domain'
-
-export type PiecesTable = {
-  id: Generated<string>
-  title: string
-  subtitle: string | null
-  composer_id: string | null
-  arranger_id: string | null
-  publisher: string | null
-  catalogue_number: string | null
-  genre: string | null
-  tags: ColumnType<string[], string[] | undefined, string[]>
-  grade: Numeric | null
-  duration_seconds: number | null
-  ensemble: Generated<string>
-  shelf_location: string | null
-  ownership: ColumnType<Ownership, Ownership | undefined, Ownership>
-  notes: string | null
-  created_at: CreatedAt
-  updated_at: UpdatedAt
-  deleted_at: NullableTimestamp
-}
-
-export type PartsTable = {
-  id: Generated<string>
-  piece_id: string
-  instrument_id: string
-  part_number: number | null
-  label: string
-  sort_order: Generated<number>
-  created_at: CreatedAt
 }
 
 export type VenuesTable = {
@@ -496,6 +464,10 @@ export type Database = {
   absences: AbsencesTable
   attendance: AttendanceTable
   calendar_feeds: CalendarFeedsTable
+  library_search_terms: LibrarySearchTermsTable
+  part_files: PartFilesTable
+  upload_batches: UploadBatchesTable
+  upload_files: UploadFilesTable
 }
 
 export type Section = Selectable<SectionsTable>
@@ -510,6 +482,9 @@ export type Piece = Selectable<PiecesTable>
 export type NewPiece = Insertable<PiecesTable>
 export type Part = Selectable<PartsTable>
 export type NewPart = Insertable<PartsTable>
+export type PartFile = Selectable<PartFilesTable>
+export type UploadBatch = Selectable<UploadBatchesTable>
+export type UploadFile = Selectable<UploadFilesTable>
 export type Venue = Selectable<VenuesTable>
 export type Event = Selectable<EventsTable>
 export type NewEvent = Insertable<EventsTable>

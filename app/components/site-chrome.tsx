@@ -1,5 +1,5 @@
 import { Form, href, Link, NavLink } from 'react-router'
-import { can, type Grants, mayOpenAdmin } from '#app/modules/identity/permissions.ts'
+import { canAny, type Grants, mayOpenAdmin } from '#app/modules/identity/permissions.ts'
 
 type NavigationPage = { slug: string; title: string }
 
@@ -10,7 +10,7 @@ export function areasFor(user: FrameUser | null): { to: string; label: string }[
   if (!user) return []
   return [
     { to: href('/portal'), label: 'Portal' },
-    ...(can(user.grants, 'music.view.all') ? [{ to: href('/library'), label: 'Library' }] : []),
+    ...(canAny(user.grants, ['music.view.all', 'music.view.assigned']) ? [{ to: href('/library'), label: 'Library' }] : []),
     ...(mayOpenAdmin(user.grants) ? [{ to: href('/admin'), label: 'Admin' }] : []),
     { to: href('/settings'), label: 'Settings' },
   ]

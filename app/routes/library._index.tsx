@@ -1,11 +1,11 @@
 import { ComingSoon } from '#app/components/area-layout.tsx'
 import type { Route } from './+types/library._index'
-import { requirePermission } from '#app/modules/identity/auth.server.ts'
+import { requireAnyPermission } from '#app/modules/identity/auth.server.ts'
 
 export const meta: Route.MetaFunction = () => [{ title: 'Music library' }]
 
 export function loader(args: Route.LoaderArgs) {
-  requirePermission(args, 'music.view.all')
+  requireAnyPermission(args, ['music.view.all', 'music.view.assigned'])
   return null
 }
 

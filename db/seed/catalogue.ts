@@ -52,7 +52,7 @@ export function buildCatalogue(): Catalogue {
       composer_id: entry.composer ? personId(entry.composer) : null,
       arranger_id: entry.arranger ? personId(entry.arranger) : null,
       publisher: entry.publisher ?? pickPublisher(random),
-      catalogue_number: `CB-${String(number).padStart(4, '0')}`,
+      library_number: `CB-${String(number).padStart(4, '0')}`,
       genre: entry.genre,
       tags: entry.tags,
       grade: entry.grade,
@@ -67,6 +67,7 @@ export function buildCatalogue(): Catalogue {
         piece_id: id,
         instrument_id: instrumentId(part.instrument),
         part_number: part.partNumber,
+        chairs: part.partNumber === null ? [] : [part.partNumber],
         label: part.label,
         sort_order: (position + 1) * 10,
       })

@@ -100,7 +100,7 @@ describe('buildDemoBand', () => {
   it('has about 300 pieces with unique catalogue numbers and half-step grades', () => {
     expect(band.pieces.length).toBeGreaterThanOrEqual(280)
     expect(band.pieces.length).toBeLessThanOrEqual(320)
-    const numbers = band.pieces.map((p) => p.catalogue_number)
+    const numbers = band.pieces.map((p) => p.library_number)
     expect(new Set(numbers).size).toBe(numbers.length)
     const titles = band.pieces.map((p) => p.title.toLowerCase())
     expect(new Set(titles).size).toBe(titles.length)

@@ -74,13 +74,12 @@ const refused = (forbidden: readonly SignedInRole[], allowed: Partial<Record<Sig
   ...allowed,
 })
 
-// Who holds what (db/migrations/0006_identity.ts): the library needs music.view.all
-// (librarian and up); /admin any admin-area permission (the director has
+// Who holds what (db/migrations/0006_identity.ts): editing the library needs
+// music.edit / music.upload (librarian and up); /admin any admin-area permission (the director has
 // user.invite and reports.view) or seeing members (a section leader sees their
 // section's); the roster member.view.all or member.view.section; adding,
 // importing and editing members member.edit (admins); /admin/members/accounts
 // user.invite or user.manage (the director invites); the outbox outbox.view (admins).
-const LIBRARY = ['librarian', 'director', 'admin', 'super admin'] as const
 const ADMIN_AREA = ['section leader', 'director', 'admin', 'super admin'] as const
 const ROSTER = ['section leader', 'director', 'admin', 'super admin'] as const
 const MEMBER_EDITORS = ['admin', 'super admin'] as const
@@ -336,9 +335,10 @@ const MATRIX: Record<string, Entry> = {
   },
 
   // Music library.
-  'routes/library': { url: '/library', get: only(LIBRARY) },
-  'routes/library._index': { url: '/library', get: only(LIBRARY) },
-  'routes/library.$': { url: '/library/no-such-page', get: only(LIBRARY, 404) },
+  // Every signed-in role holds music.view.assigned (musician and up): the library opens, showing what each may see.
+  'routes/library': { url: '/library', get: signedIn() },
+  'routes/library._index': { url: '/library', get: signedIn() },
+  'routes/library.$': { url: '/library/no-such-page', get: signedIn(404) },
 
   // Administration.
   'routes/admin': { url: '/admin', get: only(ADMIN_AREA) },

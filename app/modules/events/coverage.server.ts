@@ -82,6 +82,9 @@ async function setListParts(db: Db, eventIds: readonly string[]) {
         'instruments.name as instrumentName',
       ])
       .where('set_list_items.event_id', 'in', eventIds)
+      .where('parts.deleted_at', 'is', null)
+      // Nobody plays the score: it is not a part to cover.
+      .where('instruments.section_id', 'is not', null)
       .orderBy('set_list_items.event_id')
       .orderBy('set_list_items.position')
       .orderBy('parts.sort_order')

@@ -47,7 +47,9 @@ export async function ownPartsFor(db: Db, input: { eventId: string; memberId: st
     .select(['parts.id', 'pieces.title', 'parts.label', 'set_list_items.position'])
     .where('set_list_items.event_id', '=', input.eventId)
     .where('pieces.deleted_at', 'is', null)
-    .where(sql<boolean>`(parts.part_number is null or member_instruments.chair is null or parts.part_number = member_instruments.chair)`)
+    .where('parts.deleted_at', 'is', null)
+    // "Horn in F 1 & 3" serves chairs 1 and 3.
+    .where(sql<boolean>`(cardinality(parts.chairs) = 0 or member_instruments.chair is null or member_instruments.chair = any(parts.chairs))`)
     .orderBy('set_list_items.position')
     .orderBy('parts.sort_order')
     .execute()
