@@ -2,8 +2,8 @@ import { type Kysely, sql } from 'kysely'
 import { type AuditContext, recordAudit } from '#app/modules/audit/audit.server.ts'
 import type { Database, Db } from '#db/types.ts'
 import { type LibraryReach, visiblePart } from './access.server.ts'
-import type { PartInput } from './piece-schema.ts'
-import { isUuid, type Outcome, RESTORE_DAYS } from './pieces.server.ts'
+import { type PartInput, RESTORE_DAYS } from './piece-schema.ts'
+import { isUuid, type Outcome } from './pieces.server.ts'
 
 /**
  * The parts of a piece: an instrument, the chairs it serves ("Horn in F 1 & 3"

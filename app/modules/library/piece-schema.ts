@@ -39,6 +39,9 @@ export const PARTS_STATUS_LABELS: Record<PartsStatus, string> = {
   unknown: 'Not checked yet',
 }
 
+/** How long a deleted piece or part may be restored. */
+export const RESTORE_DAYS = 30
+
 /** Band grades: 0.5 (very easy) to 6 (professional) in half steps. */
 export const GRADES = Array.from({ length: 12 }, (_, index) => ((index + 1) / 2).toFixed(1))
 

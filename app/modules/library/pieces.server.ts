@@ -3,7 +3,7 @@ import { type AuditContext, recordAudit } from '#app/modules/audit/audit.server.
 import type { Database, Db } from '#db/types.ts'
 import { type LibraryReach, visiblePiece } from './access.server.ts'
 import { findOrCreatePerson } from './people.server.ts'
-import { parseDuration, type PieceInput } from './piece-schema.ts'
+import { parseDuration, type PieceInput, RESTORE_DAYS } from './piece-schema.ts'
 
 /**
  * Pieces of the catalogue: the record librarians keep, created, edited,
@@ -14,8 +14,6 @@ import { parseDuration, type PieceInput } from './piece-schema.ts'
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 export const isUuid = (id: string) => UUID.test(id)
 
-/** How long a deleted piece may be restored. */
-export const RESTORE_DAYS = 30
 const DAY_MS = 24 * 60 * 60 * 1000
 
 export type Outcome<T> = { ok: true; value: T } | { ok: false; field: string; message: string }
@@ -66,7 +64,7 @@ export async function getPiece(db: Db, id: string, reach: LibraryReach, timeZone
         .selectFrom('audit_log')
         .select('audit_log.actor_name')
         .where('audit_log.entity_type', '=', 'piece')
-        .where('audit_log.entity_id', '=', eb.ref('pieces.id'))
+        .where('audit_log.entity_id', '=', sql<string>`pieces.id::text`)
         .orderBy('audit_log.id', 'desc')
         .limit(1)
         .as('lastChangedBy'),
@@ -307,7 +305,7 @@ export async function listDeletedPieces(db: Db, now = new Date()) {
         .selectFrom('audit_log')
         .select('audit_log.actor_name')
         .where('audit_log.entity_type', '=', 'piece')
-        .where('audit_log.entity_id', '=', eb.ref('pieces.id'))
+        .where('audit_log.entity_id', '=', sql<string>`pieces.id::text`)
         .where('audit_log.action', '=', 'piece.delete')
         .orderBy('audit_log.id', 'desc')
         .limit(1)
