@@ -99,6 +99,7 @@ const unknownMessageId = randomUUID()
 const unknownUserId = randomUUID()
 const unknownSessionId = randomUUID()
 const unknownMemberId = randomUUID()
+const unknownPieceId = randomUUID()
 /** Those who may not invite (user.invite is the director's and up). */
 const BELOW_INVITERS = ['musician', 'section leader', 'librarian'] as const
 const BELOW_ADMIN = ['musician', 'section leader', 'librarian', 'director'] as const
@@ -357,11 +358,15 @@ const MATRIX: Record<string, Entry> = {
     ],
   },
   'routes/library.pieces.$pieceId.parts._index': {
-    url: `/library/pieces/${randomUUID()}/parts`,
+    url: `/library/pieces/${unknownPieceId}/parts`,
     get: only(LIBRARIANS, 404),
-    post: [{ form: {}, expect: only(LIBRARIANS, 400) }],
+    post: [{ form: {}, expect: { ...only(LIBRARIANS, 400), anonymous: to(`/login?${new URLSearchParams({ redirectTo: `/library/pieces/${unknownPieceId}/parts` })}`) } }],
   },
-  'routes/library.people._index': { url: '/library/people', get: only(LIBRARIANS), post: [{ form: {}, expect: only(LIBRARIANS, 400) }] },
+  'routes/library.people._index': {
+    url: '/library/people',
+    get: only(LIBRARIANS),
+    post: [{ form: {}, expect: { ...only(LIBRARIANS, 400), anonymous: to(`/login?${new URLSearchParams({ redirectTo: '/library/people' })}`) } }],
+  },
   'routes/library.people.$personId': {
     url: `/library/people/${randomUUID()}`,
     get: only(LIBRARIANS, 404),
