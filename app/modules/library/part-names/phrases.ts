@@ -86,6 +86,15 @@ function longestPhrase(tokens: Token[], from: number, want: (meaning: Meaning) =
   return null
 }
 
+/** Whether an instrument phrase starting inside [from, from + length) runs on past it. */
+function overlapsLonger(tokens: Token[], from: number, length: number): boolean {
+  for (let offset = 1; offset < length; offset++) {
+    const inner = longestPhrase(tokens, from + offset, (meaning) => meaning.kind === 'instrument')
+    if (inner && offset + inner.words.length > length) return true
+  }
+  return false
+}
+
 /** The items of a tokenized name, with tokens at the indexes in `ignored` left out. */
 export function readItems(tokens: Token[], text: string, ignored: ReadonlySet<number>): Item[] {
   const kept = tokens.filter((_, index) => !ignored.has(index))
@@ -108,7 +117,11 @@ export function readItems(tokens: Token[], text: string, ignored: ReadonlySet<nu
         continue
       }
     }
-    const found = longestPhrase(kept, index, (meaning) => meaning.kind !== 'key' || !meaning.needsIn)
+    let found = longestPhrase(kept, index, (meaning) => meaning.kind !== 'key' || !meaning.needsIn)
+    if (found && overlapsLonger(kept, index, found.words.length)) {
+      // "Bb Bass Clarinet": "bass clarinet" outweighs "Bb Bass", so "Bb" is only a key here.
+      found = longestPhrase(kept, index, (meaning) => meaning.kind === 'key' && !meaning.needsIn)
+    }
     if (found) {
       const last = kept[index + found.words.length - 1]!
       const span = { ...at, end: last.end }
