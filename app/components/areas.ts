@@ -32,7 +32,11 @@ export function areaLinks(area: AreaName, grants: Grants | null | undefined): Ar
         { to: href('/portal/profile'), label: 'My profile' },
       ]
     case 'library':
-      return [{ to: href('/library'), label: 'Catalogue', end: true }]
+      return [
+        { to: href('/library'), label: 'Catalogue', end: true },
+        ...(can(grants, 'music.edit') ? [{ to: href('/library/people'), label: 'Composers & arrangers' }] : []),
+        ...(can(grants, 'music.edit') ? [{ to: href('/library/deleted'), label: 'Deleted' }] : []),
+      ]
     case 'admin':
       return [
         { to: href('/admin'), label: 'Dashboard', end: true },

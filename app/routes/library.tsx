@@ -1,3 +1,5 @@
+import { useRouteLoaderData } from 'react-router'
+import type { loader as rootLoader } from '#app/root.tsx'
 import { AREA_TITLES, areaLinks } from '#app/components/areas.ts'
 import { AreaErrorBoundary, SiteFrame } from '#app/components/area-layout.tsx'
 import { requireArea } from '#app/modules/identity/area-access.server.ts'
@@ -14,7 +16,9 @@ export const middleware: Route.MiddlewareFunction[] = [
 ]
 
 export default function LibraryLayout() {
-  return <SiteFrame area={AREA_TITLES.library} links={areaLinks('library', null)} />
+  // The root loader's grants: Composers & arrangers and Deleted show to those who edit the catalogue.
+  const grants = useRouteLoaderData<typeof rootLoader>('root')?.user?.grants
+  return <SiteFrame area={AREA_TITLES.library} links={areaLinks('library', grants)} />
 }
 
 export function ErrorBoundary() {

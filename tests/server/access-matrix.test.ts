@@ -91,6 +91,7 @@ const ATTENDANCE = ['section leader', 'director', 'admin', 'super admin'] as con
 // Scheduling (event.create / event.edit): directors and up; set lists (setlist.edit) also librarians.
 const SCHEDULERS = ['director', 'admin', 'super admin'] as const
 const SET_LIST_KEEPERS = ['librarian', 'director', 'admin', 'super admin'] as const
+const LIBRARIANS = ['librarian', 'director', 'admin', 'super admin'] as const
 const BELOW_SCHEDULERS = ['musician', 'section leader', 'librarian'] as const
 
 const unknownToken = randomBytes(24).toString('base64url')
@@ -98,6 +99,7 @@ const unknownMessageId = randomUUID()
 const unknownUserId = randomUUID()
 const unknownSessionId = randomUUID()
 const unknownMemberId = randomUUID()
+const unknownPieceId = randomUUID()
 /** Those who may not invite (user.invite is the director's and up). */
 const BELOW_INVITERS = ['musician', 'section leader', 'librarian'] as const
 const BELOW_ADMIN = ['musician', 'section leader', 'librarian', 'director'] as const
@@ -339,6 +341,39 @@ const MATRIX: Record<string, Entry> = {
   'routes/library': { url: '/library', get: signedIn() },
   'routes/library._index': { url: '/library', get: signedIn() },
   'routes/library.$': { url: '/library/no-such-page', get: signedIn(404) },
+  // The catalogue records: reading a piece is for anyone who may see it (an unknown one is 404); changing needs music.edit.
+  'routes/library.pieces.new': { url: '/library/pieces/new', get: only(LIBRARIANS), post: [{ form: {}, expect: only(LIBRARIANS, 400) }] },
+  'routes/library.pieces.$pieceId._index': { url: `/library/pieces/${randomUUID()}`, get: signedIn(404) },
+  'routes/library.pieces.$pieceId.edit': {
+    url: `/library/pieces/${randomUUID()}/edit`,
+    get: only(LIBRARIANS, 404),
+    post: [{ form: {}, expect: only(LIBRARIANS, 400) }],
+  },
+  'routes/library.pieces.$pieceId.delete': {
+    url: `/library/pieces/${randomUUID()}/delete`,
+    get: only(LIBRARIANS, 404),
+    post: [
+      { form: {}, expect: only(LIBRARIANS, 400) },
+      { form: { intent: 'delete', confirm: 'on' }, expect: refused(['musician', 'section leader'], { librarian: 404 }) },
+    ],
+  },
+  'routes/library.pieces.$pieceId.parts._index': {
+    url: `/library/pieces/${unknownPieceId}/parts`,
+    get: only(LIBRARIANS, 404),
+    post: [{ form: {}, expect: { ...only(LIBRARIANS, 400), anonymous: to(`/login?${new URLSearchParams({ redirectTo: `/library/pieces/${unknownPieceId}/parts` })}`) } }],
+  },
+  'routes/library.people._index': {
+    url: '/library/people',
+    get: only(LIBRARIANS),
+    post: [{ form: {}, expect: { ...only(LIBRARIANS, 400), anonymous: to(`/login?${new URLSearchParams({ redirectTo: '/library/people' })}`) } }],
+  },
+  'routes/library.people.$personId': {
+    url: `/library/people/${randomUUID()}`,
+    get: only(LIBRARIANS, 404),
+    post: [{ form: {}, expect: only(LIBRARIANS, 400) }],
+  },
+  // Restoring an unknown piece: nothing to restore (404).
+  'routes/library.deleted': { url: '/library/deleted', get: only(LIBRARIANS), post: [{ form: {}, expect: only(LIBRARIANS, 404) }] },
 
   // Administration.
   'routes/admin': { url: '/admin', get: only(ADMIN_AREA) },
