@@ -1,6 +1,7 @@
 import { type AuditContext, recordAudit } from '#app/modules/audit/audit.server.ts'
 import type { Db } from '#db/types.ts'
 import { type LibraryReach, visiblePart, visiblePiece } from './access.server.ts'
+import { TRASH_DAYS } from './part-files.ts'
 
 /**
  * A part's files: the current one, older versions (kept when a new one was
@@ -8,7 +9,7 @@ import { type LibraryReach, visiblePart, visiblePiece } from './access.server.ts
  * has at most one current file: neither `superseded_at` nor `deleted_at`.
  */
 
-export const TRASH_DAYS = 30
+export { TRASH_DAYS }
 
 export type PartSummary = {
   id: string
