@@ -2,6 +2,7 @@ import { ensureAuditPartitions } from '#app/modules/audit/audit.server.ts'
 import { canDeliverLinks, operatorTerminal, SEND_MAIL_JOB, sendMailJob } from '#app/modules/email/outbox.server.ts'
 import { PASSWORD_RESET_JOB, passwordResetJob } from '#app/modules/identity/password-reset.server.ts'
 import { getBandProfile } from '#app/modules/settings/band-profile.server.ts'
+import { DEMO_FILES_JOB, demoFilesJob } from '#db/seed/demo-files.server.ts'
 import { type JobHandler, pruneJobs, type Schedule, startWorker, type Worker } from '#app/platform/jobs.server.ts'
 import type { Runtime } from '#app/platform/runtime.server.ts'
 
@@ -26,6 +27,8 @@ export function jobHandlers(runtime: Runtime): Record<string, JobHandler> {
       const { skipped } = await ensureAuditPartitions(runtime.db)
       if (skipped.length) runtime.logger.warn({ skipped }, 'audit rows of these months sit in the default partition')
     },
+    // Queued by the demo seed: the demo parts' PDFs, a batch per run.
+    [DEMO_FILES_JOB]: demoFilesJob(runtime),
     [PRUNE_JOBS_JOB]: async () => {
       const removed = await pruneJobs(runtime.db, { olderThan: new Date(Date.now() - KEEP_DONE_JOBS_MS) })
       if (removed) runtime.logger.info({ removed }, 'old finished jobs removed')

@@ -43,11 +43,11 @@ export async function runCommand(argv: string[], env: NodeJS.ProcessEnv = proces
             'If this database is meant for demo or test data, run the command again with --force.',
         )
       }
-      return withRuntime(config, {}, async ({ db, auditKey, memberDataKeys }) => {
+      return withRuntime(config, {}, async ({ db, auditKey, memberDataKeys, storage }) => {
         if (!(await isDatabaseEmpty(db))) {
           throw new CommandError('The database already holds band data; the demo band is only added to an empty database.')
         }
-        const summary = await seedDemoBand(db, { demoPassword: config.demoPassword, chainKey: auditKey, memberDataKeys })
+        const summary = await seedDemoBand(db, { demoPassword: config.demoPassword, chainKey: auditKey, memberDataKeys, storage })
         return `Demo band added: ${Object.entries(summary).map(([table, count]) => `${count} ${table}`).join(', ')}`
       })
     }

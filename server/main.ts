@@ -122,7 +122,7 @@ async function addDemoBandToNewEmbeddedDatabase(runtime: Runtime): Promise<void>
   const { config } = runtime
   if (config.database.kind !== 'pglite' || !(config.loopback || config.demoMode) || !(await isDatabaseEmpty(runtime.db))) return
   runtime.logger.info('new embedded database: adding the demo band')
-  const summary = await seedDemoBand(runtime.db, { demoPassword: config.demoPassword, chainKey: runtime.auditKey, memberDataKeys: runtime.memberDataKeys })
+  const summary = await seedDemoBand(runtime.db, { demoPassword: config.demoPassword, chainKey: runtime.auditKey, memberDataKeys: runtime.memberDataKeys, storage: runtime.storage })
   runtime.logger.info({ summary }, 'demo band ready')
 }
 

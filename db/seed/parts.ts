@@ -19,7 +19,8 @@ const SOLOIST: Record<string, string> = {
 /**
  * The set of parts a publisher would send for a piece, in score order.
  * Harder pieces split more parts (three clarinets, four horns); marches and
- * British editions use cornets; easy pieces keep to the essentials.
+ * British editions use cornets; easy pieces keep to the essentials. Every
+ * set has a full score.
  */
 export function partsFor(piece: RepertoireEntry, random: Random): PartSpec[] {
   const parts: PartSpec[] = []
@@ -36,6 +37,8 @@ export function partsFor(piece: RepertoireEntry, random: Random): PartSpec[] {
   const roll = Array.from({ length: 16 }, () => random.next())
   const at = (index: number): number => roll[index] ?? 0
 
+  // The conductor's score files first, as in a publisher's set.
+  single('Score', 'Full Score')
   if (genre === 'solo feature') {
     const soloist = Object.keys(SOLOIST).find((name) => piece.title.endsWith(name) || tags.includes(`feature: ${name.toLowerCase()}`))
     const instrument = SOLOIST[soloist ?? 'Trumpet'] ?? 'Trumpet in B♭'

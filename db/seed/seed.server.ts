@@ -2,13 +2,16 @@ import { type Insertable, type Kysely, sql, type Transaction } from 'kysely'
 import type { Database } from '#db/types.ts'
 import { recordAudit, systemContext } from '#app/modules/audit/audit.server.ts'
 import { sealEmergencyContacts } from '#app/modules/members/emergency-contacts.server.ts'
+import { enqueueJob } from '#app/platform/jobs.server.ts'
 import type { DataKeyRing } from '#app/platform/secret-box.server.ts'
+import type { Storage } from '#app/platform/storage.server.ts'
 import { addDemoAccounts } from './demo-accounts.server.ts'
-import { buildDemoBand, DEMO_BAND_TABLES } from './demo-band.ts'
+import { buildDemoBand, DEMO_BAND_TABLES, type DemoBand } from './demo-band.ts'
+import { DEMO_FILES_JOB, writeDemoPartFiles } from './demo-files.server.ts'
 import { buildEmergencyContacts } from './responses.ts'
 
 /** Rows written, table by table. */
-export type SeedSummary = { [Table in (typeof DEMO_BAND_TABLES)[number]]: number } & { demo_accounts: number }
+export type SeedSummary = { [Table in (typeof DEMO_BAND_TABLES)[number]]: number } & { demo_accounts: number; part_files: number }
 
 // Postgres allows 65,535 parameters per statement; 500 rows of the widest
 // table (pieces, 14 columns) stay far below that.
@@ -31,14 +34,17 @@ export class DemoSeedRefusedError extends Error {
 /**
  * Adds the Riverside demo band in one transaction: all of it or none of it.
  * Refuses a database that already holds sections, members or pieces, so it
- * can never mix demo rows into a real band's data.
+ * can never mix demo rows into a real band's data. With `storage`, the parts
+ * of pieces on upcoming set lists get their PDF at once; the job queued here
+ * writes the rest (db/seed/demo-files.server.ts).
  */
 export async function seedDemoBand(
   db: Kysely<Database>,
   /** With `memberDataKeys`, most players get emergency contacts sealed with them. */
-  options: { today?: Date; demoPassword?: string; chainKey: string; memberDataKeys?: DataKeyRing },
+  options: { today?: Date; demoPassword?: string; chainKey: string; memberDataKeys?: DataKeyRing; storage?: Storage },
 ): Promise<SeedSummary> {
-  const band = buildDemoBand({ today: options.today ?? new Date() })
+  const today = options.today ?? new Date()
+  const band = buildDemoBand({ today })
   return db.transaction().execute(async (trx) => {
     if (!(await isDatabaseEmpty(trx))) {
       throw new DemoSeedRefusedError(
@@ -60,6 +66,10 @@ export async function seedDemoBand(
       }
     }
     summary.demo_accounts = await addDemoAccounts(trx, options.demoPassword ?? 'band-demo-2026')
+    summary.part_files = options.storage
+      ? (await writeDemoPartFiles(trx, options.storage, { partIds: partsOnUpcomingSetLists(band, today) })).written
+      : 0
+    await enqueueJob(trx, { name: DEMO_FILES_JOB })
     await recordAudit(trx, systemContext('Demo seed', options.chainKey), {
       action: 'system.demo_band_added',
       entity: ['band', null],
@@ -67,6 +77,15 @@ export async function seedDemoBand(
     })
     return summary
   })
+}
+
+/** The parts players open first: those of pieces on the set lists of events still to come. */
+function partsOnUpcomingSetLists(band: DemoBand, today: Date): string[] {
+  const upcoming = new Set(
+    band.events.filter((event) => event.status !== 'cancelled' && new Date(event.ends_at) >= today).map((event) => event.id),
+  )
+  const pieces = new Set(band.set_list_items.filter((item) => upcoming.has(item.event_id)).map((item) => item.piece_id))
+  return band.parts.filter((part) => pieces.has(part.piece_id) && part.id).map((part) => part.id as string)
 }
 
 async function insertInBatches<Table extends keyof Database>(

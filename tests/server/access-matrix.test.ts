@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type * as ServerEntry from '#server/main.ts'
 import { BrowserSession, type Page } from '#tests/setup/browser-session.ts'
 import { serverBundle, startTestServer, type TestServer } from '#tests/setup/test-server.ts'
+import { buildCatalogue } from '#db/seed/catalogue.ts'
 
 /**
  * The access matrix (identity issue, point 8): every route module of the
@@ -56,6 +57,9 @@ type Entry = {
 }
 
 const to = (path: string): Outcome => ({ redirect: path })
+/** Librarian and up; other signed-in users get 404 (they may not learn what the library holds). */
+const librariansElse404 = (outcome: Outcome) =>
+  roles((role) => (role === 'anonymous' ? 'login' : (LIBRARIANS as readonly Role[]).includes(role) ? outcome : 404))
 const roles = (outcomeOf: (role: Role) => Outcome): Expected =>
   Object.fromEntries(ROLES.map((role) => [role, outcomeOf(role)])) as Expected
 /** The same for everyone, signed in or not. */
@@ -92,6 +96,12 @@ const ATTENDANCE = ['section leader', 'director', 'admin', 'super admin'] as con
 const SCHEDULERS = ['director', 'admin', 'super admin'] as const
 const SET_LIST_KEEPERS = ['librarian', 'director', 'admin', 'super admin'] as const
 const LIBRARIANS = ['librarian', 'director', 'admin', 'super admin'] as const
+// A demo part whose id never changes: the first piece's full score.
+const DEMO_SCORE = (() => {
+  const score = buildCatalogue().parts.find((part) => part.label === 'Full Score')
+  if (!score?.id) throw new Error('The demo catalogue has no full score')
+  return { id: score.id, piece_id: score.piece_id }
+})()
 const BELOW_SCHEDULERS = ['musician', 'section leader', 'librarian'] as const
 
 const unknownToken = randomBytes(24).toString('base64url')
@@ -374,6 +384,12 @@ const MATRIX: Record<string, Entry> = {
   },
   // Restoring an unknown piece: nothing to restore (404).
   'routes/library.deleted': { url: '/library/deleted', get: only(LIBRARIANS), post: [{ form: {}, expect: only(LIBRARIANS, 404) }] },
+  // Nobody plays the score, so a musician gets 404 for it whatever is on the set lists.
+  'routes/library.pieces.$pieceId_.parts.$partId': {
+    url: `/library/pieces/${DEMO_SCORE.piece_id}/parts/${DEMO_SCORE.id}`,
+    get: librariansElse404(200),
+    post: [{ form: { intent: 'nothing' }, expect: librariansElse404(400) }],
+  },
 
   // Administration.
   'routes/admin': { url: '/admin', get: only(ADMIN_AREA) },

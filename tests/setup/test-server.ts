@@ -6,6 +6,7 @@ import { pathToFileURL } from 'node:url'
 import type * as ServerEntry from '#server/main.ts'
 import { resolveAuditKey, resolveMemberDataKeys } from '#app/platform/config.server.ts'
 import { decodeDataKey } from '#app/platform/secret-box.server.ts'
+import { createStorage } from '#app/platform/storage.server.ts'
 import { seedDemoBand } from '#db/seed/seed.server.ts'
 import { createTestDatabase, type TestDatabase } from './database.ts'
 import { freePort } from './server-process.ts'
@@ -51,7 +52,10 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     database = await createTestDatabase()
     // Seeded with the audit key the server will derive from its secret, so the chain stays whole.
     const secret = options.env?.SESSION_SECRET ?? TEST_SESSION_SECRET
+    // The server's own file storage (its DATA_DIR), so the demo parts seeded here are there for it.
+    const storage = options.env?.S3_BUCKET ? undefined : createStorage({ kind: 'local', directory: path.join(dataDir, 'files') })
     await seedDemoBand(database.db, {
+      storage,
       chainKey: resolveAuditKey({ auditKey: options.env?.AUDIT_KEY }, secret),
       // The key the server will use, so the seeded emergency contacts open there.
       memberDataKeys: resolveMemberDataKeys(
@@ -62,6 +66,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
         secret,
       ),
     })
+    await storage?.close()
     await database.close()
   }
   // A deployment with DATABASE_URL must name its address (PUBLIC_URL): pick the port first.
