@@ -7,6 +7,9 @@ import type { Ownership } from '#db/types.ts'
  * `problems`, so the page still answers (200) with what it understood.
  */
 
+/** Pieces a page of results shows. */
+export const PAGE_SIZE = 20
+
 export const LIBRARY_SORTS = ['relevance', 'title', 'composer', 'number', 'grade', 'recent'] as const
 export type LibrarySort = (typeof LIBRARY_SORTS)[number]
 

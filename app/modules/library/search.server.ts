@@ -1,7 +1,7 @@
 import { type Expression, type RawBuilder, sql } from 'kysely'
 import type { Db } from '#db/types.ts'
 import { type LibraryReach, visiblePart, visiblePiece } from './access.server.ts'
-import type { LibraryQuery, LibrarySort } from './search-schema.ts'
+import { type LibraryQuery, type LibrarySort, PAGE_SIZE } from './search-schema.ts'
 
 /**
  * The catalogue search (/library): full text over pieces.search_vector (kept
@@ -9,8 +9,6 @@ import type { LibraryQuery, LibrarySort } from './search-schema.ts'
  * library_search_terms (pg_trgm), filters, six sorts and keyset pages. Every
  * query goes through `visiblePiece`, so a musician finds only what they may see.
  */
-
-export const PAGE_SIZE = 20
 
 // Ordinals as people type them; the catalogue spells them out ("First Suite").
 const ORDINALS: Record<string, string> = {
