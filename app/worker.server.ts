@@ -1,5 +1,6 @@
 import { ensureAuditPartitions } from '#app/modules/audit/audit.server.ts'
 import { canDeliverLinks, operatorTerminal, SEND_MAIL_JOB, sendMailJob } from '#app/modules/email/outbox.server.ts'
+import { STAGING_SWEEP_JOB, sweepStaging } from '#app/modules/library/upload-review.server.ts'
 import { PASSWORD_RESET_JOB, passwordResetJob } from '#app/modules/identity/password-reset.server.ts'
 import { getBandProfile } from '#app/modules/settings/band-profile.server.ts'
 import { type JobHandler, pruneJobs, type Schedule, startWorker, type Worker } from '#app/platform/jobs.server.ts'
@@ -26,6 +27,11 @@ export function jobHandlers(runtime: Runtime): Record<string, JobHandler> {
       const { skipped } = await ensureAuditPartitions(runtime.db)
       if (skipped.length) runtime.logger.warn({ skipped }, 'audit rows of these months sit in the default partition')
     },
+    // Abandoned uploads lose their staged files; a confirm cut short by a crash is settled.
+    [STAGING_SWEEP_JOB]: async () => {
+      const swept = await sweepStaging({ db: runtime.db, storage: runtime.storage, logger: runtime.logger, chainKey: runtime.auditKey })
+      if (swept.removed || swept.recovered) runtime.logger.info(swept, 'staged uploads swept')
+    },
     [PRUNE_JOBS_JOB]: async () => {
       const removed = await pruneJobs(runtime.db, { olderThan: new Date(Date.now() - KEEP_DONE_JOBS_MS) })
       if (removed) runtime.logger.info({ removed }, 'old finished jobs removed')
@@ -38,6 +44,7 @@ export async function jobSchedules(runtime: Runtime): Promise<Schedule[]> {
   return [
     { name: AUDIT_PARTITIONS_JOB, every: { dailyAt: '03:15', timeZone } },
     { name: PRUNE_JOBS_JOB, every: { dailyAt: '04:30', timeZone } },
+    { name: STAGING_SWEEP_JOB, every: { minutes: 60 } },
   ]
 }
 
