@@ -91,6 +91,7 @@ const ATTENDANCE = ['section leader', 'director', 'admin', 'super admin'] as con
 // Scheduling (event.create / event.edit): directors and up; set lists (setlist.edit) also librarians.
 const SCHEDULERS = ['director', 'admin', 'super admin'] as const
 const SET_LIST_KEEPERS = ['librarian', 'director', 'admin', 'super admin'] as const
+const LIBRARIANS = ['librarian', 'director', 'admin', 'super admin'] as const
 const BELOW_SCHEDULERS = ['musician', 'section leader', 'librarian'] as const
 
 const unknownToken = randomBytes(24).toString('base64url')
@@ -339,6 +340,12 @@ const MATRIX: Record<string, Entry> = {
   'routes/library': { url: '/library', get: signedIn() },
   'routes/library._index': { url: '/library', get: signedIn() },
   'routes/library.$': { url: '/library/no-such-page', get: signedIn(404) },
+  // An upload's review: its creator or anyone with music.upload; an unknown batch is a 404 for them (others: 403).
+  'routes/library.upload_.$batchId': {
+    url: `/library/upload/${randomUUID()}`,
+    get: only(LIBRARIANS, 404),
+    post: [{ form: {}, expect: only(LIBRARIANS, 404) }],
+  },
 
   // Administration.
   'routes/admin': { url: '/admin', get: only(ADMIN_AREA) },

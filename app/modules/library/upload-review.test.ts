@@ -1,3 +1,4 @@
+import { sql } from 'kysely'
 import { mkdtemp, readdir, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
@@ -181,7 +182,7 @@ describe('cancelling and sweeping', () => {
     const moved = stuck.files[0]
     await storage.move(moved?.stagingKey ?? '', `library/${moved?.id}`)
     const longAgo = new Date(Date.now() - 2 * 24 * 60 * 60 * 1000)
-    await db.updateTable('upload_batches').set({ created_at: longAgo }).where('id', 'in', [abandoned.id, kept.id]).execute()
+    await db.updateTable('upload_batches').set({ created_at: sql`${longAgo}` }).where('id', 'in', [abandoned.id, kept.id]).execute()
     await db.updateTable('upload_batches').set({ status: 'confirming', updated_at: longAgo }).where('id', '=', stuck.id).execute()
     const libraryBefore = await files('library')
 
