@@ -53,14 +53,15 @@ const Chairs = z
   })
 
 const RowSchema = z.object({
-  instrumentId: z.uuid({ error: 'Choose one of the band’s instruments.' }).optional(),
+  // "Choose…" sends an empty value: no instrument. The service checks an id names one of the band's.
+  instrumentId: z.preprocess((value) => (value === '' ? undefined : value), z.string().regex(/^[0-9a-f-]{36}$/i, 'Choose one of the band’s instruments.').optional()),
   chairs: Chairs,
   label: z.string({ error: 'Give the part a label.' }).trim().max(200, 'At most 200 characters.').optional(),
   include: z.literal('on').optional(),
 })
 
 const ReviewSchema = z.discriminatedUnion('intent', [
-  z.object({ intent: z.enum(['save', 'confirm']), files: z.record(z.uuid(), RowSchema).optional() }),
+  z.object({ intent: z.enum(['save', 'confirm']), files: z.record(z.guid(), RowSchema).optional() }),
   z.object({ intent: z.literal('cancel'), sure: z.literal('on', { error: 'Tick the box to discard these files.' }) }),
 ])
 
@@ -138,8 +139,9 @@ export default function ReviewUpload({ loaderData, actionData }: Route.Component
       <article className="max-w-4xl space-y-6">
         <BackLink to={uploadPage}>Upload</BackLink>
         <h1 className="text-3xl font-bold tracking-tight">
-          Stored {stored.length} file{stored.length === 1 ? '' : 's'} for {pieceId ? <Link to={piecePage(pieceId)} className="text-brand-800 underline">{pieceTitle}</Link> : pieceTitle}
+          {`Stored ${stored.length} file${stored.length === 1 ? '' : 's'} for `}{pieceId ? <Link to={piecePage(pieceId)} className="text-brand-800 underline">{pieceTitle}</Link> : pieceTitle}
         </h1>
+        {result ? <FormAlert>{result.message}</FormAlert> : null}
         <p className="text-stone-700">Confirmed by {batch.confirmedByName ?? 'someone'}{confirmedAt ? ` on ${confirmedAt}` : ''}.</p>
         <ul className="divide-y divide-stone-200 rounded-lg border border-stone-200 bg-white">
           {stored.map((part) => (
@@ -173,7 +175,7 @@ export default function ReviewUpload({ loaderData, actionData }: Route.Component
           )}
         </p>
         <p className="font-medium" role="status">
-          {counts.ready} ready, {counts.check} to check{counts.duplicate ? `, ${counts.duplicate} duplicate` : ''}, {counts.refused} refused
+          {`${counts.ready} ready, ${counts.check} to check${counts.duplicate ? `, ${counts.duplicate} duplicate` : ''}, ${counts.refused} refused`}
         </p>
       </header>
 
@@ -182,7 +184,7 @@ export default function ReviewUpload({ loaderData, actionData }: Route.Component
       ) : null}
       {result ? <FormAlert tone={result.rowErrors || !result.changes ? 'error' : 'success'}>{result.message}</FormAlert> : null}
       {result?.changes?.length ? (
-        <ul className="list-disc pl-5 text-sm text-stone-800">{result.changes.map((change) => <li key={change.fileId}>{change.name}: {change.what}</li>)}</ul>
+        <ul className="list-disc pl-5 text-sm text-stone-800">{result.changes.map((change) => <li key={change.fileId}>{`${change.name}: ${change.what}`}</li>)}</ul>
       ) : null}
 
       {askCancel && batch.status === 'staged' ? (
@@ -272,10 +274,7 @@ function FileRow({ row, instruments, errors }: { row: ReviewRow; instruments: { 
       <td className="px-3 py-2 align-top">{row.pageCount ?? '—'}</td>
       <td className="px-3 py-2 align-top">
         <p className={row.status === 'ready' ? 'text-green-900' : row.status === 'refused' ? 'font-medium text-red-800' : 'font-medium text-amber-900'}>
-          {STATUS_TEXT[row.status]}
-          {row.status === 'check' && row.mappingNote ? `: ${row.mappingNote}` : ''}
-          {row.status === 'duplicate' ? ` of ${row.duplicateOf}` : ''}
-          {row.status === 'refused' ? `: ${row.problem}` : ''}
+          {`${STATUS_TEXT[row.status]}${row.status === 'check' && row.mappingNote ? `: ${row.mappingNote}` : ''}${row.status === 'duplicate' ? ` of ${row.duplicateOf}` : ''}${row.status === 'refused' ? `: ${row.problem}` : ''}`}
         </p>
         {row.problem ? null : (
           <div className="flex min-h-11 items-center gap-2">
