@@ -1,5 +1,6 @@
 import { ensureAuditPartitions } from '#app/modules/audit/audit.server.ts'
 import { canDeliverLinks, operatorTerminal, SEND_MAIL_JOB, sendMailJob } from '#app/modules/email/outbox.server.ts'
+import { STAGING_SWEEP_JOB, sweepStaging } from '#app/modules/library/upload-review.server.ts'
 import { PASSWORD_RESET_JOB, passwordResetJob } from '#app/modules/identity/password-reset.server.ts'
 import { getBandProfile } from '#app/modules/settings/band-profile.server.ts'
 import { DEMO_FILES_JOB, demoFilesJob } from '#db/seed/demo-files.server.ts'
@@ -29,6 +30,11 @@ export function jobHandlers(runtime: Runtime): Record<string, JobHandler> {
     },
     // Queued by the demo seed: the demo parts' PDFs, a batch per run.
     [DEMO_FILES_JOB]: demoFilesJob(runtime),
+    // Abandoned uploads lose their staged files; a confirm cut short by a crash is settled.
+    [STAGING_SWEEP_JOB]: async () => {
+      const swept = await sweepStaging({ db: runtime.db, storage: runtime.storage, logger: runtime.logger, chainKey: runtime.auditKey })
+      if (swept.removed || swept.recovered) runtime.logger.info(swept, 'staged uploads swept')
+    },
     [PRUNE_JOBS_JOB]: async () => {
       const removed = await pruneJobs(runtime.db, { olderThan: new Date(Date.now() - KEEP_DONE_JOBS_MS) })
       if (removed) runtime.logger.info({ removed }, 'old finished jobs removed')
@@ -41,6 +47,7 @@ export async function jobSchedules(runtime: Runtime): Promise<Schedule[]> {
   return [
     { name: AUDIT_PARTITIONS_JOB, every: { dailyAt: '03:15', timeZone } },
     { name: PRUNE_JOBS_JOB, every: { dailyAt: '04:30', timeZone } },
+    { name: STAGING_SWEEP_JOB, every: { minutes: 60 } },
   ]
 }
 

@@ -5,6 +5,7 @@ import path from 'node:path'
 import { Readable, Transform } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
 import {
+  CopyObjectCommand,
   DeleteObjectCommand,
   GetObjectCommand,
   HeadObjectCommand,
@@ -55,6 +56,13 @@ export type Storage = {
   exists(key: string): Promise<boolean>
   /** Idempotent: deleting a missing key is fine. */
   delete(key: string): Promise<void>
+  /**
+   * Puts the object under `from` at `to` (replacing what `to` had) and removes
+   * `from`. Local: one rename, atomic. S3: CopyObject then DeleteObject, so a
+   * failure in between leaves the object under both keys, never under neither.
+   * Throws StorageNotFoundError when `from` holds nothing.
+   */
+  move(from: string, to: string): Promise<void>
   /** For /readyz: writes, reads back and removes a small probe object. */
   check(): Promise<{ status: 'ok' | 'fail'; kind: 'local' | 's3'; detail?: string }>
   close(): Promise<void>
@@ -247,6 +255,21 @@ function createLocalStorage(directory: string): Storage {
       })
     },
 
+    async move(from, to) {
+      const source = fileFor(from)
+      const target = fileFor(to)
+      // A folder made by deeper keys is not an object (as for get and stat).
+      if ((await stat(from)) === null) throw new StorageNotFoundError(from)
+      if (source === target) return
+      await mkdir(path.dirname(target), { recursive: true })
+      // Same filesystem (one storage folder), so rename is atomic and replaces the target.
+      await rename(source, target).catch((error: unknown) => {
+        throw isMissing(error) ? new StorageNotFoundError(from, { cause: error }) : error
+      })
+      await syncDirectory(path.dirname(target))
+      if (path.dirname(source) !== path.dirname(target)) await syncDirectory(path.dirname(source))
+    },
+
     async check() {
       const probe = path.join(tempDirectory, `check-${randomUUID()}`)
       try {
@@ -374,6 +397,26 @@ function createS3Storage(config: Extract<StorageConfig, { kind: 's3' }>): Storag
         // S3 answers 204 for a missing key; some compatible servers say 404.
         if (!isNotFound(error)) throw error
       }
+    },
+
+    // S3 has no rename. CopyObject copies inside the service (no bytes through
+    // us) up to 5 GB, far above any part file.
+    async move(from, to) {
+      assertKey(from)
+      assertKey(to)
+      if (from === to) {
+        if ((await stat(from)) === null) throw new StorageNotFoundError(from)
+        return
+      }
+      try {
+        // CopySource is "bucket/key", URL-encoded; the slashes between segments stay.
+        const CopySource = `${Bucket}/${from.split('/').map(encodeURIComponent).join('/')}`
+        await client.send(new CopyObjectCommand({ Bucket, Key: to, CopySource }))
+      } catch (error) {
+        if (isNotFound(error)) throw new StorageNotFoundError(from, { cause: error })
+        throw error
+      }
+      await client.send(new DeleteObjectCommand({ Bucket, Key: from }))
     },
 
     async check() {

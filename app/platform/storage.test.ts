@@ -319,6 +319,44 @@ describe.each([
     expect(got.equals(a) || got.equals(b)).toBe(true)
   })
 
+  test('move puts the object under the new key (new folders included) and removes the old one', async () => {
+    const bytes = await collect(pseudoRandom(40, 70_000))
+    await storage.put('staging/batch-1/upload', pseudoRandom(40, 70_000))
+    await storage.move('staging/batch-1/upload', 'library/deep/new/part.pdf')
+    expect(await storage.exists('staging/batch-1/upload')).toBe(false)
+    expect(await readAll(await storage.get('library/deep/new/part.pdf'))).toEqual(bytes)
+    expect(await storage.stat('library/deep/new/part.pdf')).toMatchObject({ size: 70_000 })
+    expect((await h.listEverything()).filter((name) => name.startsWith('staging/batch-1/'))).toEqual([])
+  })
+
+  test('move replaces what the target held, and back again', async () => {
+    const moved = await collect(pseudoRandom(41, 3_000))
+    await storage.put('move/target.pdf', pseudoRandom(42, 9_000))
+    await storage.put('move/source.pdf', pseudoRandom(41, 3_000))
+    await storage.move('move/source.pdf', 'move/target.pdf')
+    expect(await readAll(await storage.get('move/target.pdf'))).toEqual(moved)
+    await storage.move('move/target.pdf', 'move/source.pdf')
+    expect(await readAll(await storage.get('move/source.pdf'))).toEqual(moved)
+    expect(await storage.exists('move/target.pdf')).toBe(false)
+    // Onto itself: nothing changes, nothing is lost.
+    await storage.move('move/source.pdf', 'move/source.pdf')
+    expect(await readAll(await storage.get('move/source.pdf'))).toEqual(moved)
+  })
+
+  test('move of a missing key throws StorageNotFoundError and leaves the target alone', async () => {
+    const kept = await collect(pseudoRandom(43, 1_000))
+    await storage.put('move/kept.pdf', pseudoRandom(43, 1_000))
+    const before = await h.listEverything()
+    await expect(storage.move('move/never-was.pdf', 'move/kept.pdf')).rejects.toBeInstanceOf(StorageNotFoundError)
+    await expect(storage.move('move/never-was.pdf', 'move/never-was.pdf')).rejects.toBeInstanceOf(StorageNotFoundError)
+    // A folder made by deeper keys is not an object either.
+    await storage.put('move/folder/inside.pdf', pseudoRandom(44, 10))
+    await expect(storage.move('move/folder', 'move/elsewhere')).rejects.toBeInstanceOf(StorageNotFoundError)
+    expect(await readAll(await storage.get('move/kept.pdf'))).toEqual(kept)
+    expect(await storage.exists('move/folder/inside.pdf')).toBe(true)
+    expect(await h.listEverything()).toEqual([...before, 'move/folder/inside.pdf'].sort())
+  })
+
   test('get of a missing key throws StorageNotFoundError', async () => {
     await expect(storage.get('missing/part.pdf')).rejects.toBeInstanceOf(StorageNotFoundError)
     await expect(storage.get('missing/part.pdf', { range: { start: 0 } })).rejects.toBeInstanceOf(StorageNotFoundError)
@@ -401,6 +439,8 @@ describe.each([
     await expect(storage.stat(key)).rejects.toBeInstanceOf(TypeError)
     await expect(storage.exists(key)).rejects.toBeInstanceOf(TypeError)
     await expect(storage.delete(key)).rejects.toBeInstanceOf(TypeError)
+    await expect(storage.move(key, 'moves/fine.pdf')).rejects.toBeInstanceOf(TypeError)
+    await expect(storage.move('moves/fine.pdf', key)).rejects.toBeInstanceOf(TypeError)
   })
 
   test('a leftover under .tmp/ (as after a crash) is never visible as an object', async () => {
