@@ -389,6 +389,7 @@ const MATRIX: Record<string, Entry> = {
     url: `/library/pieces/${DEMO_SCORE.piece_id}/parts/${DEMO_SCORE.id}`,
     get: librariansElse404(200),
     post: [{ form: { intent: 'nothing' }, expect: librariansElse404(400) }],
+  },
   // An upload's review: its creator or anyone with music.upload; an unknown batch is a 404 for them (others: 403).
   'routes/library.upload_.$batchId': {
     url: `/library/upload/${randomUUID()}`,
