@@ -159,9 +159,9 @@ describe('signing a member out everywhere', () => {
 })
 
 describe('changing roles', () => {
-  it('giving the musician the librarian role ends their sessions; signed in again, the library opens', async () => {
+  it('giving the musician the librarian role ends their sessions; signed in again, adding to the library opens', async () => {
     const musician = await signedIn(MUSICIAN)
-    expect((await musician.get('/library')).status).toBe(403)
+    expect((await musician.get('/library/pieces/new')).status).toBe(403)
 
     const page = await act({ intent: 'grant-role', userId: musicianId, role: 'librarian', sectionId: '' })
     await expectToast(page, 'Roles updated. They were signed out, so the change applies at once.')
@@ -169,15 +169,15 @@ describe('changing roles', () => {
 
     expect(await musician.isSignedIn()).toBe(false)
     const again = await signedIn(MUSICIAN)
-    expect((await again.get('/library')).status).toBe(200)
+    expect((await again.get('/library/pieces/new')).status).toBe(200)
   })
 
-  it('taking the role away ends the sessions again and closes the library', async () => {
+  it('taking the role away ends the sessions again and closes adding to the library', async () => {
     const musician = await signedIn(MUSICIAN)
     const page = await act({ intent: 'revoke-role', userId: musicianId, role: 'librarian', sectionId: '' })
     await expectToast(page, 'Roles updated. They were signed out, so the change applies at once.')
     expect(await musician.isSignedIn()).toBe(false)
-    expect((await (await signedIn(MUSICIAN)).get('/library')).status).toBe(403)
+    expect((await (await signedIn(MUSICIAN)).get('/library/pieces/new')).status).toBe(403)
   })
 
   it('refuses an admin giving the super admin role (only super admins may)', async () => {

@@ -193,9 +193,9 @@ describe('who may open what', () => {
     expect(page.location).toBe('/login?redirectTo=%2Fadmin')
   })
 
-  it('opens /library to the librarian and refuses it to the musician', async () => {
-    expect((await (await signedIn('librarian@example.org')).get('/library')).status).toBe(200)
-    const refused = await (await signedIn('musician@example.org')).get('/library')
+  it('opens adding a piece to the librarian and refuses it to the musician', async () => {
+    expect((await (await signedIn('librarian@example.org')).get('/library/pieces/new')).status).toBe(200)
+    const refused = await (await signedIn('musician@example.org')).get('/library/pieces/new')
     expect(refused.status).toBe(403)
     expect(refused.text).toContain('Not allowed')
   })
@@ -241,7 +241,7 @@ describe('error pages inside the frame', () => {
     const musician = await signedIn('musician@example.org')
     for (const [path, status, words] of [
       ['/admin/outbox', 403, 'Not allowed'],
-      ['/library', 403, 'Not allowed'],
+      ['/library/pieces/new', 403, 'Not allowed'],
       ['/portal/no-such-page', 404, 'Page not found'],
       ['/settings/no-such-page', 404, 'Page not found'],
     ] as const) {
