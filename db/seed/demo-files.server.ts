@@ -1,6 +1,5 @@
 import { Readable } from 'node:stream'
 import { sql } from 'kysely'
-import { type AuditContext, recordAudit, systemContext } from '#app/modules/audit/audit.server.ts'
 import { demoPartPdf } from '#app/modules/library/demo-pdf.ts'
 import { LIBRARY_PREFIX } from '#app/modules/library/storage-keys.ts'
 import { enqueueJob } from '#app/platform/jobs.server.ts'
@@ -94,7 +93,7 @@ async function eachAtOnce<T>(items: T[], width: number, work: (item: T) => Promi
 export async function writeDemoPartFiles(
   db: Db,
   storage: Storage,
-  options: { partIds: string[]; limit?: number; audit?: AuditContext },
+  options: { partIds: string[]; limit?: number },
 ): Promise<{ written: number; more: boolean }> {
   const limit = options.limit ?? options.partIds.length
   if (limit === 0) return { written: 0, more: false }
@@ -125,22 +124,23 @@ export async function writeDemoPartFiles(
       const inserted = await trx.insertInto('part_files').values(rows.slice(start, start + 500)).onConflict((oc) => oc.doNothing()).returning('id').execute()
       written += inserted.length
     }
-    if (options.audit && written > 0) {
-      await recordAudit(trx, options.audit, { action: 'system.demo_files_added', entity: ['band', null], details: { part_files: written } })
-    }
     return written
   }
   const written = db.isTransaction ? await insert(db) : await db.transaction().execute(insert)
   return { written, more: found.length > limit }
 }
 
-/** The job: one batch, then the next run is queued while demo parts without a file remain. */
-export function demoFilesJob(runtime: { db: Db; storage: Storage; auditKey: string }) {
+/**
+ * The job: one batch, then the next run is queued while demo parts without a
+ * file remain. It writes no audit rows: the seed's `system.demo_band_added`
+ * row stands for the whole demo band, and rows trickling in for a minute
+ * after start would sit between the first visitors' own entries.
+ */
+export function demoFilesJob(runtime: { db: Db; storage: Storage }) {
   return async () => {
     const { more } = await writeDemoPartFiles(runtime.db, runtime.storage, {
       partIds: demoPartIds(),
       limit: PARTS_PER_RUN,
-      audit: systemContext('Demo seed', runtime.auditKey),
     })
     if (more) await enqueueJob(runtime.db, { name: DEMO_FILES_JOB })
   }
