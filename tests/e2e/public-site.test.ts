@@ -56,7 +56,7 @@ test('anonymous visitors asking for a members-only page are sent to sign in', as
 // The admin account may see all three areas. The admin plays in no section, so the portal says so kindly.
 for (const [path, heading, says] of [
   ['/portal', 'Hello, Alex', 'not linked to a player on the band’s roster'],
-  ['/library', 'Music library', 'Coming soon.'],
+  ['/library', 'Music library', 'Add a piece'],
   ['/admin', 'Administration', 'Coming soon.'],
 ] as const) {
   test(`${path} has its own layout`, async ({ page, login, visit }) => {
