@@ -58,6 +58,10 @@ function openPostgres(target: Extract<DatabaseTarget, { kind: 'postgres' }>, opt
   // An idle client whose server went away emits 'error' on the pool; without a
   // listener that would crash the process instead of reconnecting later.
   pool.on('error', (error) => options.onPoolError?.(error))
+  // A checked-out client has no pool listener: if the server goes away between
+  // two queries of a transaction, its 'error' would be uncaught. The query that
+  // follows fails on its own and is answered as "database unavailable".
+  pool.on('connect', (client) => client.on('error', (error) => options.onPoolError?.(error)))
   const unavailable = options.unavailable ?? ((cause: unknown) => new DatabaseUnavailableError(cause))
   const rethrow = (error: unknown): never => {
     throw isConnectionError(error) ? unavailable(error) : error

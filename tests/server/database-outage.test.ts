@@ -1,5 +1,7 @@
 import { createServer, type Server, type Socket, connect } from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { sql } from 'kysely'
+import { DatabaseUnavailableError, openDatabase } from '#db/client.server.ts'
 import { readyzDetails, startTestServer, type TestServer } from '#tests/setup/test-server.ts'
 
 /**
@@ -90,5 +92,33 @@ describe.runIf(databaseUrl)('when PostgreSQL goes away and comes back', () => {
     await relay.open(relay.port)
     await expect.poll(async () => (await fetch(`${server.url}/readyz`)).status, { timeout: 15_000 }).toBe(200)
     expect((await fetch(`${server.url}/about`)).status).toBe(200)
+  })
+})
+
+describe.runIf(databaseUrl)('when PostgreSQL goes away in the middle of a transaction', () => {
+  // A checked-out connection has no pool listener; an 'error' between two
+  // queries used to be an uncaught exception that took the process down.
+  it('fails the transaction as "unavailable" and nothing is left uncaught', async () => {
+    const target = new URL(databaseUrl ?? '')
+    const relay = new Relay({ host: target.hostname, port: Number(target.port || 5432) })
+    await relay.open()
+    const viaRelay = new URL(databaseUrl ?? '')
+    viaRelay.hostname = '127.0.0.1'
+    viaRelay.port = String(relay.port)
+    const lost: Error[] = []
+    const database = await openDatabase({ kind: 'postgres', url: viaRelay.toString() }, { onPoolError: (error) => lost.push(error) })
+    try {
+      const outcome = database.db.transaction().execute(async (trx) => {
+        await sql`select 1`.execute(trx)
+        await relay.cut()
+        await expect.poll(() => lost.length).toBeGreaterThan(0)
+        await sql`select 2`.execute(trx)
+      })
+      await expect(outcome).rejects.toBeInstanceOf(DatabaseUnavailableError)
+      expect(lost[0]?.message).toMatch(/terminated/i)
+    } finally {
+      await database.close().catch(() => {})
+      await relay.cut().catch(() => {})
+    }
   })
 })
