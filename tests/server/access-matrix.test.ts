@@ -390,6 +390,8 @@ const MATRIX: Record<string, Entry> = {
     get: librariansElse404(200),
     post: [{ form: { intent: 'nothing' }, expect: librariansElse404(400) }],
   },
+  // The upload form: music.upload; a form that is not multipart is refused before anything is read.
+  'routes/library.upload': { url: '/library/upload', get: only(LIBRARIANS), post: [{ form: {}, expect: only(LIBRARIANS, 415) }] },
   // An upload's review: its creator or anyone with music.upload; an unknown batch is a 404 for them (others: 403).
   'routes/library.upload_.$batchId': {
     url: `/library/upload/${randomUUID()}`,

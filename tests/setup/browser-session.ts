@@ -91,6 +91,12 @@ export class BrowserSession {
     })
   }
 
+  /** A multipart POST (files and fields), as a <form enctype="multipart/form-data"> sends it; fetch writes the boundary. */
+  async postMultipart(path: string, form: FormData, options: PostOptions & { signal?: AbortSignal } = {}): Promise<Page> {
+    const origin = options.origin === undefined ? this.origin : options.origin
+    return this.send(path, { method: 'POST', headers: { ...(origin === null ? {} : { origin }), ...options.headers }, body: form, signal: options.signal })
+  }
+
   /**
    * Where a redirect leads: GETs each Location in turn (cookies kept, so a
    * toast set by the redirect shows on the page it leads to), up to `maxHops`.
@@ -157,13 +163,14 @@ export class BrowserSession {
       .join('; ')
   }
 
-  private async send(path: string, init: { method: string; headers: Record<string, string>; body?: string }): Promise<Page> {
+  private async send(path: string, init: { method: string; headers: Record<string, string>; body?: string | FormData; signal?: AbortSignal }): Promise<Page> {
     const cookie = this.cookieHeader()
     const response = await fetch(new URL(path, this.baseUrl), {
       method: init.method,
       redirect: 'manual',
       headers: { accept: 'text/html', ...this.extraHeaders, ...(cookie ? { cookie } : {}), ...init.headers },
       body: init.body,
+      signal: init.signal,
     })
     const html = await response.text()
     for (const line of response.headers.getSetCookie()) this.store(line)

@@ -1,6 +1,7 @@
 import { z } from 'zod'
 import { getSettings } from '#app/modules/settings/queries.server.ts'
 import type { Db } from '#db/types.ts'
+import { MAX_BATCH_BYTES_SETTING, MB } from './upload-size.ts'
 
 /**
  * How much one batch upload may bring, from the band's settings with
@@ -17,8 +18,6 @@ export type UploadLimits = {
   maxCompressionRatio: number
 }
 
-const MB = 1024 * 1024
-
 export const DEFAULT_UPLOAD_LIMITS: UploadLimits = {
   maxFileBytes: 50 * MB,
   maxBatchBytes: 1024 * MB,
@@ -27,10 +26,6 @@ export const DEFAULT_UPLOAD_LIMITS: UploadLimits = {
   // A PDF's streams are compressed already: real part files deflate by a few times at most.
   maxCompressionRatio: 100,
 }
-
-/** The route's body limit: the largest batch the settings may allow, plus room for the form around it. */
-export const MAX_BATCH_BYTES_SETTING = 2 * 1024 * MB
-export const UPLOAD_BODY_LIMIT = MAX_BATCH_BYTES_SETTING + 64 * MB
 
 const SETTING_KEYS = {
   maxFileBytes: 'library.upload.max_file_bytes',
@@ -63,11 +58,4 @@ export async function writeUploadLimits(db: Db, limits: Partial<UploadLimits>): 
     .values(rows)
     .onConflict((oc) => oc.column('key').doUpdateSet((eb) => ({ value: eb.ref('excluded.value'), updated_at: new Date() })))
     .execute()
-}
-
-/** "50 MB", "1 GB" for the form and the messages. */
-export function formatBytes(bytes: number): string {
-  if (bytes >= 1024 * MB && bytes % (1024 * MB) === 0) return `${bytes / (1024 * MB)} GB`
-  if (bytes >= MB) return `${Math.round(bytes / MB)} MB`
-  return `${Math.max(1, Math.round(bytes / 1024))} KB`
 }

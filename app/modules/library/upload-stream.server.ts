@@ -1,0 +1,271 @@
+import { createWriteStream } from 'node:fs'
+import { rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
+import { finished, PassThrough, type Readable, Transform } from 'node:stream'
+import { pipeline } from 'node:stream/promises'
+import { randomUUID } from 'node:crypto'
+import Busboy, { type BusboyFileStream } from '@fastify/busboy'
+import { StorageLimitError, type Storage } from '#app/platform/storage.server.ts'
+import { cleanFileName, extensionOf } from './file-names.ts'
+import { checkStagedPdf, hasPdfSignature, PDF_PROBLEMS, SIGNATURE_WINDOW } from './pdf-check.server.ts'
+import { stagingKey } from './storage-keys.ts'
+import type { UploadLimits } from './upload-limits.server.ts'
+import { formatBytes } from './upload-size.ts'
+import { hasZipSignature, ZipUnreadableError, zipEntries } from './zip-entries.server.ts'
+
+/**
+ * Reads a batch upload's multipart body as it arrives: each PDF streams into
+ * staging storage (never whole in memory), a ZIP into a temporary file whose
+ * PDF entries are staged one by one. Every file gets a verdict — staged with
+ * its size, SHA-256 and page count, or refused with a message for the
+ * librarian — and one bad file never harms the others. When the upload as a
+ * whole fails (the client went away, storage broke, the disk is full) every
+ * object staged so far is removed before the error is passed on.
+ */
+
+export type ReceivedFile = {
+  originalName: string
+  /** The ZIP the file came out of, if any. */
+  archiveName: string | null
+  stagingKey: string | null
+  sizeBytes: number
+  sha256: string | null
+  pageCount: number | null
+  problem: string | null
+}
+
+export type ReceivedUpload = { fields: Record<string, string>; files: ReceivedFile[] }
+
+/** The upload as a whole could not be read or stored; nothing of it was kept. */
+export class UploadInterruptedError extends Error {
+  override name = 'UploadInterruptedError'
+  readonly reason: 'client' | 'storage' | 'form'
+  constructor(reason: 'client' | 'storage' | 'form', options?: { cause?: unknown }) {
+    super(
+      reason === 'client'
+        ? 'The upload stopped before all of it arrived; nothing was kept.'
+        : reason === 'storage'
+          ? 'The files could not be stored (the storage is full or unavailable); nothing was kept. Try again later.'
+          : 'The upload could not be read; nothing was kept.',
+      options,
+    )
+    this.reason = reason
+  }
+}
+
+export const UPLOAD_PROBLEMS = {
+  tooBig: (limit: number) => `Larger than the ${formatBytes(limit)} allowed for one file`,
+  batchFull: (limit: number) => `The upload is over its ${formatBytes(limit)} limit: this file was not kept`,
+  tooMany: (limit: number) => `More than ${limit} files in one upload: this one was not kept`,
+  notPdfOrZip: 'Not a PDF or ZIP',
+} as const
+
+/** Form fields are short: a title, a name, a library number. */
+const FIELD_LIMITS = { fields: 30, fieldSize: 4 * 1024, fieldNameSize: 100, headerPairs: 50 }
+
+type Services = { storage: Storage }
+type Options = {
+  body: Readable
+  contentType: string
+  batchId: string
+  limits: UploadLimits
+  signal?: AbortSignal
+  /** Where a ZIP waits while it is read (the system's temporary folder unless a test says otherwise). */
+  scratchDirectory?: string
+}
+
+export async function receiveUpload({ storage }: Services, options: Options): Promise<ReceivedUpload> {
+  const { limits, signal, batchId } = options
+  const fields: Record<string, string> = {}
+  const files: ReceivedFile[] = []
+  let batchBytes = 0
+  let fileCount = 0
+
+  const refuse = (originalName: string, archiveName: string | null, problem: string, sizeBytes = 0) =>
+    files.push({ originalName, archiveName, stagingKey: null, sizeBytes, sha256: null, pageCount: null, problem })
+
+  /** Stages one PDF's bytes under the batch; a refusal when it is over a limit or not a PDF. */
+  async function stagePdf(source: Readable, originalName: string, archiveName: string | null) {
+    if (fileCount >= limits.maxFiles) {
+      source.resume()
+      await finishedReading(source)
+      return refuse(originalName, archiveName, UPLOAD_PROBLEMS.tooMany(limits.maxFiles))
+    }
+    fileCount++
+    const allowance = limits.maxBatchBytes - batchBytes
+    const key = stagingKey(batchId)
+    const head = new HeadCapture(SIGNATURE_WINDOW)
+    let stored: { size: number; sha256: string }
+    try {
+      stored = await storage.put(key, source.pipe(head), { maxBytes: Math.min(limits.maxFileBytes, allowance), contentType: 'application/pdf', signal })
+    } catch (error) {
+      if (!(error instanceof StorageLimitError)) throw error
+      source.unpipe(head)
+      source.resume()
+      await finishedReading(source)
+      if (allowance < limits.maxFileBytes) batchBytes = limits.maxBatchBytes
+      return refuse(originalName, archiveName, allowance < limits.maxFileBytes ? UPLOAD_PROBLEMS.batchFull(limits.maxBatchBytes) : UPLOAD_PROBLEMS.tooBig(limits.maxFileBytes))
+    }
+    const problem = stored.size === 0 ? PDF_PROBLEMS.empty : hasPdfSignature(head.bytes) ? null : PDF_PROBLEMS.notPdf
+    if (problem) {
+      await storage.delete(key)
+      return refuse(originalName, archiveName, problem, stored.size)
+    }
+    batchBytes += stored.size
+    const check = await checkStagedPdf(storage, key, stored.size)
+    if (!check.ok) {
+      await storage.delete(key)
+      batchBytes -= stored.size
+      return refuse(originalName, archiveName, check.problem, stored.size)
+    }
+    files.push({ originalName, archiveName, stagingKey: key, sizeBytes: stored.size, sha256: stored.sha256, pageCount: check.pageCount, problem: null })
+  }
+
+  /** A ZIP needs random access: it waits in a temporary file (never unpacked to disk) while its PDFs are staged. */
+  async function stageZip(source: Readable, zipName: string) {
+    const temp = path.join(options.scratchDirectory ?? tmpdir(), `band-upload-${randomUUID()}.zip`)
+    const allowance = limits.maxBatchBytes - batchBytes
+    try {
+      let written = 0
+      const meter = new Transform({
+        transform(chunk: Buffer, _encoding, done) {
+          written += chunk.length
+          done(written > allowance ? new StorageLimitError(allowance) : null, chunk)
+        },
+      })
+      try {
+        await pipeline(source.pipe(new PassThrough()), meter, createWriteStream(temp, { flags: 'wx' }), { signal })
+      } catch (error) {
+        if (!(error instanceof StorageLimitError)) throw new UploadInterruptedError(signal?.aborted ? 'client' : 'storage', { cause: error })
+        source.unpipe()
+        source.resume()
+        await finishedReading(source)
+        batchBytes = limits.maxBatchBytes
+        return refuse(zipName, null, UPLOAD_PROBLEMS.batchFull(limits.maxBatchBytes))
+      }
+      try {
+        for await (const entry of zipEntries(temp, limits)) {
+          if (entry.kind === 'refused') refuse(entry.name, zipName, entry.problem)
+          else await stagePdf(await entry.open(), entry.name, zipName)
+        }
+      } catch (error) {
+        if (!(error instanceof ZipUnreadableError)) throw error
+        refuse(zipName, null, error.message)
+      }
+    } finally {
+      await rm(temp, { force: true })
+    }
+  }
+
+  async function receiveFile(file: BusboyFileStream, rawName: string, mimeType: string) {
+    const name = cleanFileName(rawName)
+    const zip = extensionOf(name) === 'zip' || /^application\/(x-)?zip(-compressed)?$/.test(mimeType)
+    if (zip) return stageZip(file, name)
+    if (extensionOf(name) === 'pdf' || mimeType === 'application/pdf') return stagePdf(file, name, null)
+    // Not named as either: still a PDF if its bytes say so; a ZIP by its bytes is opened too.
+    const head = await peek(file, 4)
+    if (hasZipSignature(head.bytes)) return stageZip(head.stream, name)
+    return stagePdf(head.stream, name, null)
+  }
+
+  const stagedKeys = () => files.flatMap((file) => (file.stagingKey ? [file.stagingKey] : []))
+  try {
+    await new Promise<void>((resolve, reject) => {
+      let parser: ReturnType<typeof createParser>
+      try {
+        parser = createParser(options.contentType, limits.maxBatchBytes)
+      } catch (error) {
+        reject(new UploadInterruptedError('form', { cause: error }))
+        return
+      }
+      // Files are handled strictly one after another: the parser waits (backpressure) while one is stored.
+      let queue = Promise.resolve()
+      let failed = false
+      const fail = (error: unknown) => {
+        if (failed) return
+        failed = true
+        options.body.unpipe(parser)
+        parser.destroy()
+        reject(error)
+      }
+      const onAbort = () => fail(new UploadInterruptedError('client', { cause: signal?.reason }))
+      signal?.addEventListener('abort', onAbort, { once: true })
+      parser.on('field', (name, value) => {
+        fields[name] = value
+      })
+      parser.on('file', (_field, file, rawName, _encoding, mimeType) => {
+        // An empty file input sends a part with no name and no bytes: nothing was chosen.
+        queue = queue.then(async () => {
+          if (failed) return void file.resume()
+          if (!rawName) {
+            file.resume()
+            return finishedReading(file)
+          }
+          await receiveFile(file, rawName, mimeType)
+        })
+        queue.catch(fail)
+      })
+      parser.on('error', (error) => fail(signal?.aborted ? new UploadInterruptedError('client', { cause: error }) : new UploadInterruptedError('form', { cause: error })))
+      options.body.on('error', (error) => fail(new UploadInterruptedError('client', { cause: error })))
+      parser.on('finish', () => {
+        queue.then(() => {
+          signal?.removeEventListener('abort', onAbort)
+          if (!failed) resolve()
+        }, fail)
+      })
+      options.body.pipe(parser)
+    })
+  } catch (error) {
+    await Promise.allSettled(stagedKeys().map((key) => storage.delete(key)))
+    if (error instanceof UploadInterruptedError) throw error
+    throw new UploadInterruptedError(signal?.aborted ? 'client' : 'storage', { cause: error })
+  }
+  return { fields, files }
+}
+
+function createParser(contentType: string, maxBatchBytes: number) {
+  // Per-file and per-batch limits are counted where the bytes are stored (a ZIP may be larger than one PDF may);
+  // the parser's own cap only stops a part that is past any limit.
+  return new Busboy({ headers: { 'content-type': contentType }, limits: { ...FIELD_LIMITS, fileSize: maxBatchBytes + 1 } })
+}
+
+const finishedReading = (stream: Readable) => new Promise<void>((resolve) => finished(stream, () => resolve()))
+
+/** Keeps the first bytes that pass through (for the signature check) without holding more. */
+class HeadCapture extends Transform {
+  #head: Buffer[] = []
+  #length = 0
+  readonly #size: number
+  constructor(size: number) {
+    super()
+    this.#size = size
+  }
+  get bytes(): Buffer {
+    return Buffer.concat(this.#head)
+  }
+  override _transform(chunk: Buffer, _encoding: BufferEncoding, done: (error?: Error | null, data?: Buffer) => void) {
+    if (this.#length < this.#size) {
+      const slice = chunk.subarray(0, this.#size - this.#length)
+      this.#head.push(Buffer.from(slice))
+      this.#length += slice.length
+    }
+    done(null, chunk)
+  }
+}
+
+/** The first `size` bytes of a stream, and a stream that still yields all of it. */
+async function peek(source: Readable, size: number): Promise<{ bytes: Buffer; stream: Readable }> {
+  const seen: Buffer[] = []
+  let length = 0
+  for await (const chunk of source.iterator({ destroyOnReturn: false })) {
+    seen.push(chunk as Buffer)
+    length += (chunk as Buffer).length
+    if (length >= size) break
+  }
+  const replay = new PassThrough()
+  replay.write(Buffer.concat(seen))
+  if (source.readableEnded) replay.end()
+  else source.pipe(replay)
+  return { bytes: Buffer.concat(seen).subarray(0, size), stream: replay }
+}
