@@ -81,6 +81,16 @@ export async function receiveUpload({ storage }: Services, options: Options): Pr
   const files: ReceivedFile[] = []
   let batchBytes = 0
   let fileCount = 0
+  // Streams of the file being handled: a failure elsewhere (client gone, bad form) destroys them so the
+  // storage write in flight ends, and its object is removed with the rest instead of landing afterwards.
+  const inFlight = new Set<Readable>()
+  const track = <T extends Readable>(stream: T): T => {
+    inFlight.add(stream)
+    stream.once('close', () => inFlight.delete(stream))
+    return stream
+  }
+  // Files are handled strictly one after another: the parser waits (backpressure) while one is stored.
+  let queue = Promise.resolve()
 
   const refuse = (originalName: string, archiveName: string | null, problem: string, sizeBytes = 0) =>
     files.push({ originalName, archiveName, stagingKey: null, sizeBytes, sha256: null, pageCount: null, problem })
@@ -95,7 +105,7 @@ export async function receiveUpload({ storage }: Services, options: Options): Pr
     fileCount++
     const allowance = limits.maxBatchBytes - batchBytes
     const key = stagingKey(batchId)
-    const head = new HeadCapture(SIGNATURE_WINDOW)
+    const head = track(new HeadCapture(SIGNATURE_WINDOW))
     let stored: { size: number; sha256: string }
     try {
       stored = await storage.put(key, source.pipe(head), { maxBytes: Math.min(limits.maxFileBytes, allowance), contentType: 'application/pdf', signal })
@@ -135,7 +145,7 @@ export async function receiveUpload({ storage }: Services, options: Options): Pr
         },
       })
       try {
-        await pipeline(source.pipe(new PassThrough()), meter, createWriteStream(temp, { flags: 'wx' }), { signal })
+        await pipeline(source.pipe(track(new PassThrough())), meter, createWriteStream(temp, { flags: 'wx' }), { signal })
       } catch (error) {
         if (!(error instanceof StorageLimitError)) throw new UploadInterruptedError(signal?.aborted ? 'client' : 'storage', { cause: error })
         source.unpipe()
@@ -179,14 +189,13 @@ export async function receiveUpload({ storage }: Services, options: Options): Pr
         reject(new UploadInterruptedError('form', { cause: error }))
         return
       }
-      // Files are handled strictly one after another: the parser waits (backpressure) while one is stored.
-      let queue = Promise.resolve()
       let failed = false
       const fail = (error: unknown) => {
         if (failed) return
         failed = true
         options.body.unpipe(parser)
         parser.destroy()
+        for (const stream of inFlight) stream.destroy()
         reject(error)
       }
       const onAbort = () => fail(new UploadInterruptedError('client', { cause: signal?.reason }))
@@ -195,6 +204,7 @@ export async function receiveUpload({ storage }: Services, options: Options): Pr
         fields[name] = value
       })
       parser.on('file', (_field, file, rawName, _encoding, mimeType) => {
+        track(file)
         // An empty file input sends a part with no name and no bytes: nothing was chosen.
         queue = queue.then(async () => {
           if (failed) return void file.resume()
@@ -217,6 +227,8 @@ export async function receiveUpload({ storage }: Services, options: Options): Pr
       options.body.pipe(parser)
     })
   } catch (error) {
+    // The file in flight finishes failing first, so every key it staged is known before the clean-up.
+    await queue.catch(() => undefined)
     await Promise.allSettled(stagedKeys().map((key) => storage.delete(key)))
     if (error instanceof UploadInterruptedError) throw error
     throw new UploadInterruptedError(signal?.aborted ? 'client' : 'storage', { cause: error })
