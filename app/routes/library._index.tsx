@@ -36,7 +36,7 @@ const controlClass = 'block min-h-11 w-full rounded border border-stone-400 bg-w
 const labelClass = 'block text-sm font-medium'
 
 // Slice B's piece pages and slice D1's upload page (not typed routes in this branch yet).
-const piecePath = (pieceId: string) => `/library/pieces/${pieceId}`
+const piecePath = (pieceId: string) => href('/library/pieces/:pieceId', { pieceId })
 
 export default function LibrarySearch({ loaderData }: Route.ComponentProps) {
   const { query, page, choices, problems } = loaderData
@@ -54,8 +54,8 @@ export default function LibrarySearch({ loaderData }: Route.ComponentProps) {
         </div>
         {loaderData.mayEdit || loaderData.mayUpload ? (
           <div className="flex flex-wrap gap-2">
-            {loaderData.mayEdit ? <a href="/library/pieces/new" className={primaryLink}>Add a piece</a> : null}
-            {loaderData.mayUpload ? <a href="/library/upload" className={buttonLink}>Upload parts</a> : null}
+            {loaderData.mayEdit ? <a href={href('/library/pieces/new')} className={primaryLink}>Add a piece</a> : null}
+            {loaderData.mayUpload ? <a href={href('/library/upload')} className={buttonLink}>Upload parts</a> : null}
           </div>
         ) : null}
       </header>

@@ -16,6 +16,7 @@ import {
   restorePartFile,
 } from '#app/modules/library/part-files.server.ts'
 import { TRASH_DAYS } from '#app/modules/library/part-files.ts'
+import { formatTimestamp } from '#app/modules/site/dates.ts'
 import { bandProfile } from '#app/modules/site/site-frame.server.ts'
 import { runtimeContext } from '#app/platform/context.ts'
 import { redirectWithToast } from '#app/platform/toast.server.ts'
@@ -35,13 +36,14 @@ async function loadPart(args: Route.LoaderArgs | Route.ActionArgs) {
   const user = requireAnyPermission(args, ['music.view.all', 'music.view.assigned'])
   const runtime = args.context.get(runtimeContext)
   const reach = libraryReach(user)
-  const part = reach && (await getVisiblePart(runtime.db, reach, (await bandProfile(runtime)).timeZone, args.params))
+  const { timeZone } = await bandProfile(runtime)
+  const part = reach && (await getVisiblePart(runtime.db, reach, timeZone, args.params))
   if (!part) throw data({ reason: 'not-found' }, { status: 404 })
-  return { user, runtime, part }
+  return { user, runtime, part, timeZone }
 }
 
 export async function loader(args: Route.LoaderArgs) {
-  const { user, runtime, part } = await loadPart(args)
+  const { user, runtime, part, timeZone } = await loadPart(args)
   const librarian = can(user.grants, 'music.view.all')
   const files = librarian ? await listPartFiles(runtime.db, part.id) : { current: await currentPartFile(runtime.db, part.id), older: [], deleted: [] }
   const confirmDelete = new URL(args.request.url).searchParams.get('delete')
@@ -49,6 +51,7 @@ export async function loader(args: Route.LoaderArgs) {
     part,
     files,
     librarian,
+    timeZone,
     may: { edit: can(user.grants, 'music.edit'), delete: can(user.grants, 'music.delete'), upload: can(user.grants, 'music.upload') },
     confirming: librarian ? ([files.current, ...files.older].find((file) => file?.id === confirmDelete) ?? null) : null,
   }
@@ -85,9 +88,6 @@ function formatBytes(bytes: number): string {
   return `${(bytes / (1024 * 1024)).toFixed(1)} MB`
 }
 
-const when = (value: Date | string) =>
-  new Date(value).toLocaleString('en-GB', { dateStyle: 'medium', timeStyle: 'short', timeZone: 'Europe/London' })
-
 const smallButton = 'min-h-11 rounded border border-stone-300 bg-white px-3 py-2 text-sm font-semibold text-brand-800 hover:bg-stone-50'
 const dangerLink = 'inline-flex min-h-11 items-center rounded px-3 text-sm font-semibold text-red-800 underline'
 
@@ -103,7 +103,7 @@ function FileAction({ file, intent, children }: { file: PartFile; intent: 'make-
   )
 }
 
-function FileFacts({ file }: { file: PartFile }) {
+function FileFacts({ file, timeZone }: { file: PartFile; timeZone: string }) {
   return (
     <dl className="grid grid-cols-[max-content_1fr] gap-x-4 gap-y-1 text-sm">
       <dt className="font-medium text-stone-600">File</dt>
@@ -120,16 +120,16 @@ function FileFacts({ file }: { file: PartFile }) {
       </dd>
       <dt className="font-medium text-stone-600">Uploaded</dt>
       <dd>
-        {when(file.uploadedAt)} by {file.uploadedBy ?? 'the demo seed or a removed account'}
+        {formatTimestamp(new Date(file.uploadedAt), timeZone)} by {file.uploadedBy ?? 'the demo seed or a removed account'}
       </dd>
     </dl>
   )
 }
 
 export default function PartPage({ loaderData, actionData }: Route.ComponentProps) {
-  const { part, files, librarian, may, confirming } = loaderData
+  const { part, files, librarian, may, confirming, timeZone } = loaderData
   const here = href('/library/pieces/:pieceId/parts/:partId', { pieceId: part.piece.id, partId: part.id })
-  const pieceUrl = `/library/pieces/${part.piece.id}`
+  const pieceUrl = href('/library/pieces/:pieceId', { pieceId: part.piece.id })
   return (
     <div className="space-y-8">
       <BackLink to={pieceUrl}>{part.piece.title}</BackLink>
@@ -162,14 +162,14 @@ export default function PartPage({ loaderData, actionData }: Route.ComponentProp
         <div className="flex flex-wrap items-center justify-between gap-3">
           <h2 id="current-heading" className="text-xl font-semibold">Current file</h2>
           {may.upload ? (
-            <Link to={`/library/upload?piece=${part.piece.id}`} className={smallButton + ' inline-flex items-center'}>
+            <Link to={`${href('/library/upload')}?${new URLSearchParams({ piece: part.piece.id })}`} className={smallButton + ' inline-flex items-center'}>
               Upload a new version
             </Link>
           ) : null}
         </div>
         {files.current ? (
           <>
-            {librarian ? <FileFacts file={files.current} /> : (
+            {librarian ? <FileFacts timeZone={timeZone} file={files.current} /> : (
               <p>{files.current.pageCount} {files.current.pageCount === 1 ? 'page' : 'pages'} · version {files.current.version}</p>
             )}
             {librarian && may.delete ? (
@@ -193,7 +193,7 @@ export default function PartPage({ loaderData, actionData }: Route.ComponentProp
               <ul className="divide-y divide-stone-200 overflow-hidden rounded-lg border border-stone-200 bg-white">
                 {files.older.map((file) => (
                   <li key={file.id} className="space-y-2 p-4">
-                    <FileFacts file={file} />
+                    <FileFacts timeZone={timeZone} file={file} />
                     <div className="flex flex-wrap items-center gap-3">
                       {may.edit ? <FileAction file={file} intent="make-current">Make current</FileAction> : null}
                       {may.delete ? <Link to={`${here}?delete=${file.id}`} className={dangerLink}>Delete…</Link> : null}
@@ -215,8 +215,8 @@ export default function PartPage({ loaderData, actionData }: Route.ComponentProp
               <ul className="divide-y divide-stone-200 overflow-hidden rounded-lg border border-stone-200 bg-white">
                 {files.deleted.map((file) => (
                   <li key={file.id} className="space-y-2 p-4">
-                    <FileFacts file={file} />
-                    <p className="text-sm text-stone-700">Deleted {file.deletedAt ? when(file.deletedAt) : ''}</p>
+                    <FileFacts timeZone={timeZone} file={file} />
+                    <p className="text-sm text-stone-700">Deleted {file.deletedAt ? formatTimestamp(new Date(file.deletedAt), timeZone) : ''}</p>
                     {may.edit ? <FileAction file={file} intent="restore">Restore</FileAction> : null}
                   </li>
                 ))}

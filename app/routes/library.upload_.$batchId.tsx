@@ -27,10 +27,9 @@ import type { Route } from './+types/library.upload_.$batchId'
 
 export const meta: Route.MetaFunction = () => [{ title: 'Review upload' }]
 
-// Pages of slices not on this branch yet: plain paths rather than href().
-const uploadPage = '/library/upload'
-const piecePage = (pieceId: string) => `/library/pieces/${encodeURIComponent(pieceId)}`
-const partPage = (pieceId: string, partId: string) => `${piecePage(pieceId)}/parts/${encodeURIComponent(partId)}`
+const uploadPage = href('/library/upload')
+const piecePage = (pieceId: string) => href('/library/pieces/:pieceId', { pieceId })
+const partPage = (pieceId: string, partId: string) => href('/library/pieces/:pieceId/parts/:partId', { pieceId, partId })
 
 /** "1", "1 & 3", "1, 3", "1-3" → [1, 3] / [1, 2, 3]; "" → []. */
 const Chairs = z
