@@ -4,6 +4,7 @@ import type { Db, PartMapping, SharedPart, UploadBatchStatus } from '#db/types.t
 import { nextLibraryNumber } from './library-numbers.server.ts'
 import { addFileVersion } from './part-file-versions.server.ts'
 import { findOrCreatePerson } from './people.server.ts'
+import { isUuid } from './pieces.server.ts'
 import { LIBRARY_PREFIX } from './storage-keys.ts'
 
 /**
@@ -49,9 +50,6 @@ export type ReviewBatch = {
   newPiece: { title: string; composer: string | null } | null
   rows: ReviewRow[]
 }
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
-export const isUuid = (value: string): boolean => UUID.test(value)
 
 /**
  * The final key of an upload file. Opaque like every library key, and
