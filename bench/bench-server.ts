@@ -55,6 +55,20 @@ export async function startBenchServer(options: { embedded?: boolean } = {}): Pr
   }
 }
 
+/** A demo account's session cookie, signed in through the real form. */
+export async function signIn(base: string, email: string): Promise<string> {
+  const form = await fetch(`${base}/login`)
+  const first = form.headers.getSetCookie().map((cookie) => cookie.split(';')[0]).join('; ')
+  const answer = await fetch(`${base}/login`, {
+    method: 'POST',
+    redirect: 'manual',
+    headers: { cookie: first, origin: base, 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ email, password: process.env.DEMO_PASSWORD ?? 'band-demo-2026' }),
+  })
+  if (answer.status !== 302) throw new Error(`signing in as ${email} answered ${answer.status}`)
+  return answer.headers.getSetCookie().map((cookie) => cookie.split(';')[0]).join('; ')
+}
+
 /** Resident memory of a process, in MiB (Linux /proc). */
 export function residentMiB(pid: number): number {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8')

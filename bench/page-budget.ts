@@ -3,7 +3,7 @@ import { performance } from 'node:perf_hooks'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { gunzipSync } from 'node:zlib'
 import type { Benchmark } from './benchmarks.ts'
-import { startBenchServer } from './bench-server.ts'
+import { signIn, startBenchServer } from './bench-server.ts'
 
 /**
  * Pages for basic phones (members-and-events issue): for /portal,
@@ -21,7 +21,6 @@ const MAX_SECONDS = Number(process.env.BENCH_SECONDS ?? 20)
 const EVERY_MS = Number(process.env.BENCH_EVERY_MS ?? 200)
 const BUDGET = { htmlGzip: 14 * 1024, firstLoad: 40 * 1024, p95Ms: 30 }
 const EMAIL = 'musician@example.org'
-const PASSWORD = process.env.DEMO_PASSWORD ?? 'band-demo-2026'
 
 const agent = new Agent({ keepAlive: true, maxSockets: SESSIONS })
 
@@ -43,19 +42,6 @@ function get(url: string, cookie = ''): Promise<Answer> {
     req.on('error', reject)
     req.end()
   })
-}
-
-async function signIn(base: string): Promise<string> {
-  const form = await fetch(`${base}/login`)
-  const first = form.headers.getSetCookie().map((cookie) => cookie.split(';')[0]).join('; ')
-  const answer = await fetch(`${base}/login`, {
-    method: 'POST',
-    redirect: 'manual',
-    headers: { cookie: first, origin: base, 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({ email: EMAIL, password: PASSWORD }),
-  })
-  if (answer.status !== 302) throw new Error(`signing in as ${EMAIL} answered ${answer.status}`)
-  return answer.headers.getSetCookie().map((cookie) => cookie.split(';')[0]).join('; ')
 }
 
 /** Everything a first visit downloads besides the HTML: stylesheets, scripts, preloads, images, and what the CSS pulls in. */
@@ -139,7 +125,7 @@ export const pageBudget: Benchmark = {
     try {
       const base = server.url
       const cookies: string[] = []
-      for (let i = 0; i < SESSIONS; i += 1) cookies.push(await signIn(base))
+      for (let i = 0; i < SESSIONS; i += 1) cookies.push(await signIn(base, EMAIL))
       const [cookie = ''] = cookies
       const schedule = (await get(`${base}/portal/events?kind=rehearsal`, cookie)).body.toString('utf8')
       const rehearsal = /href="(\/portal\/events\/[0-9a-f-]{36})"/.exec(schedule)?.[1]
