@@ -168,7 +168,7 @@ const readAll = async (stream: Readable) => collect(stream)
 describe.each([
   { kind: 'local', setup: localHarness },
   { kind: 's3', setup: s3Harness },
-])('$kind storage', ({ setup }) => {
+])('$kind storage', ({ kind, setup }) => {
   let h: Harness
   let storage: Storage
 
@@ -311,7 +311,11 @@ describe.each([
     expect(await storage.stat('overwrite/part.pdf')).toMatchObject({ size: 3_000 })
   })
 
-  test('two puts racing for one key leave one whole version', async () => {
+  // Local only: on S3 a PUT is atomic by the service's own promise (last writer
+  // wins), and the adapter adds nothing to it. s3rver, our stand-in, writes both
+  // bodies into one file at once, so racing it tests s3rver, not us (CI failure
+  // of stop 17).
+  test.runIf(kind === 'local')('two puts racing for one key leave one whole version', async () => {
     const a = await collect(pseudoRandom(20, 300_000))
     const b = await collect(pseudoRandom(21, 300_000))
     await Promise.all([storage.put('race/part.pdf', pseudoRandom(20, 300_000)), storage.put('race/part.pdf', pseudoRandom(21, 300_000))])
