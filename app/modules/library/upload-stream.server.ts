@@ -58,6 +58,7 @@ export const UPLOAD_PROBLEMS = {
   tooBig: (limit: number) => `Larger than the ${formatBytes(limit)} allowed for one file`,
   batchFull: (limit: number) => `The upload is over its ${formatBytes(limit)} limit: this file was not kept`,
   tooMany: (limit: number) => `More than ${limit} files in one upload: this one was not kept`,
+  restNotRead: (limit: number) => `More than ${limit} files in one upload: the rest were not read`,
   notPdfOrZip: 'Not a PDF or ZIP',
 } as const
 
@@ -81,6 +82,15 @@ export async function receiveUpload({ storage }: Services, options: Options): Pr
   const files: ReceivedFile[] = []
   let batchBytes = 0
   let fileCount = 0
+  // Rows one upload may leave: the files it may keep and a ZIP's worth of refusals more. Past that the remaining parts
+  // are skipped unread and one row says so, so a body of many tiny parts cannot become as many rows (and a page of them).
+  const maxVerdicts = limits.maxFiles + limits.maxZipEntries
+  let cutOff = false
+  const stopRecording = () => {
+    if (cutOff) return
+    cutOff = true
+    files.push({ originalName: '…', archiveName: null, stagingKey: null, sizeBytes: 0, sha256: null, pageCount: null, problem: UPLOAD_PROBLEMS.restNotRead(limits.maxFiles) })
+  }
   // Streams of the file being handled: a failure elsewhere (client gone, bad form) destroys them so the
   // storage write in flight ends, and its object is removed with the rest instead of landing afterwards.
   const inFlight = new Set<Readable>()
@@ -92,8 +102,10 @@ export async function receiveUpload({ storage }: Services, options: Options): Pr
   // Files are handled strictly one after another: the parser waits (backpressure) while one is stored.
   let queue = Promise.resolve()
 
-  const refuse = (originalName: string, archiveName: string | null, problem: string, sizeBytes = 0) =>
+  const refuse = (originalName: string, archiveName: string | null, problem: string, sizeBytes = 0) => {
+    if (files.length >= maxVerdicts) return stopRecording()
     files.push({ originalName, archiveName, stagingKey: null, sizeBytes, sha256: null, pageCount: null, problem })
+  }
 
   /** Stages one PDF's bytes under the batch; a refusal when it is over a limit or not a PDF. */
   async function stagePdf(source: Readable, originalName: string, archiveName: string | null) {
@@ -156,6 +168,7 @@ export async function receiveUpload({ storage }: Services, options: Options): Pr
       }
       try {
         for await (const entry of zipEntries(temp, limits)) {
+          if (cutOff) break
           if (entry.kind === 'refused') refuse(entry.name, zipName, entry.problem)
           else await stagePdf(await entry.open(), entry.name, zipName)
         }
@@ -184,7 +197,7 @@ export async function receiveUpload({ storage }: Services, options: Options): Pr
     await new Promise<void>((resolve, reject) => {
       let parser: ReturnType<typeof createParser>
       try {
-        parser = createParser(options.contentType, limits.maxBatchBytes)
+        parser = createParser(options.contentType, limits.maxBatchBytes, maxVerdicts)
       } catch (error) {
         reject(new UploadInterruptedError('form', { cause: error }))
         return
@@ -216,6 +229,10 @@ export async function receiveUpload({ storage }: Services, options: Options): Pr
         })
         queue.catch(fail)
       })
+      parser.on('filesLimit', () => {
+        queue = queue.then(stopRecording)
+        queue.catch(fail)
+      })
       parser.on('error', (error) => fail(signal?.aborted ? new UploadInterruptedError('client', { cause: error }) : new UploadInterruptedError('form', { cause: error })))
       options.body.on('error', (error) => fail(new UploadInterruptedError('client', { cause: error })))
       parser.on('finish', () => {
@@ -236,10 +253,10 @@ export async function receiveUpload({ storage }: Services, options: Options): Pr
   return { fields, files }
 }
 
-function createParser(contentType: string, maxBatchBytes: number) {
+function createParser(contentType: string, maxBatchBytes: number, maxFileParts: number) {
   // Per-file and per-batch limits are counted where the bytes are stored (a ZIP may be larger than one PDF may);
-  // the parser's own cap only stops a part that is past any limit.
-  return new Busboy({ headers: { 'content-type': contentType }, limits: { ...FIELD_LIMITS, fileSize: maxBatchBytes + 1 } })
+  // the parser's own caps only stop a part that is past any limit, and skip file parts past the last row an upload may have.
+  return new Busboy({ headers: { 'content-type': contentType }, limits: { ...FIELD_LIMITS, fileSize: maxBatchBytes + 1, files: maxFileParts } })
 }
 
 const finishedReading = (stream: Readable) => new Promise<void>((resolve) => finished(stream, () => resolve()))

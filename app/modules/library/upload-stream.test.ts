@@ -15,7 +15,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest'
 import { createStorage, type Storage } from '#app/platform/storage.server.ts'
 import { makePdf, makeZip } from '#tests/setup/library-files.ts'
 import { DEFAULT_UPLOAD_LIMITS } from './upload-limits.server.ts'
-import { receiveUpload, UploadInterruptedError } from './upload-stream.server.ts'
+import { receiveUpload, UPLOAD_PROBLEMS, UploadInterruptedError } from './upload-stream.server.ts'
 
 /**
  * Storage failing in the middle of a batch: nothing of the batch may be left
@@ -188,6 +188,44 @@ describe('the client going away mid-batch', () => {
     await expect(outcome).rejects.toMatchObject({ reason: 'client' })
     const left = (await readdir(directory, { recursive: true, withFileTypes: true })).filter((entry) => entry.isFile())
     expect(left).toEqual([])
+    await storage.close()
+    await rm(directory, { recursive: true, force: true })
+  })
+})
+
+describe('an upload of very many small parts', () => {
+  // Each part past the limits used to leave a row of its own: 20,000 one-byte parts (1.8 MB) made 20,000 rows and a 15 MB review page.
+  test('leaves at most the rows its limits allow, then one row saying the rest were not read', async () => {
+    const directory = await mkdtemp(path.join(tmpdir(), 'upload-many-'))
+    const storage = createStorage({ kind: 'local', directory })
+    const limits = { ...DEFAULT_UPLOAD_LIMITS, maxFiles: 3, maxZipEntries: 2 }
+    const notes = Array.from({ length: 500 }, (_, i) => ({ name: `note ${i}.txt`, bytes: Buffer.from('x'), type: 'text/plain' }))
+    const received = await receiveUpload({ storage }, { ...multipart([...(await parts(2, 0)), ...notes]), batchId: randomUUID(), limits })
+    expect(received.files.map((file) => [file.originalName, file.problem])).toEqual([
+      ['Part 1.pdf', null],
+      ['Part 2.pdf', null],
+      ['note 0.txt', 'Not a PDF'],
+      ['note 1.txt', UPLOAD_PROBLEMS.tooMany(3)],
+      ['note 2.txt', UPLOAD_PROBLEMS.tooMany(3)],
+      ['…', UPLOAD_PROBLEMS.restNotRead(3)],
+    ])
+    const stored = (await readdir(directory, { recursive: true, withFileTypes: true })).filter((entry) => entry.isFile())
+    expect(stored).toHaveLength(2)
+    await storage.close()
+    await rm(directory, { recursive: true, force: true })
+  })
+
+  test('refused ZIP entries count too: past the limit the next ZIP is not read on', async () => {
+    const directory = await mkdtemp(path.join(tmpdir(), 'upload-many-zips-'))
+    const storage = createStorage({ kind: 'local', directory })
+    const limits = { ...DEFAULT_UPLOAD_LIMITS, maxFiles: 3, maxZipEntries: 8 }
+    const zipOfNotes = (prefix: string) => makeZip(Array.from({ length: 8 }, (_, i) => ({ name: `${prefix} ${i}.txt`, bytes: Buffer.from('x') })))
+    const zips = [{ name: 'A.zip', bytes: await zipOfNotes('a'), type: 'application/zip' }, { name: 'B.zip', bytes: await zipOfNotes('b'), type: 'application/zip' }]
+    const received = await receiveUpload({ storage }, { ...multipart(zips), batchId: randomUUID(), limits })
+    // 3 + 8 rows at most, then the one that says the rest were not read.
+    expect(received.files).toHaveLength(12)
+    expect(received.files.slice(8, 11).map((file) => file.originalName)).toEqual(['b 0.txt', 'b 1.txt', 'b 2.txt'])
+    expect(received.files.at(-1)).toMatchObject({ originalName: '…', problem: UPLOAD_PROBLEMS.restNotRead(3) })
     await storage.close()
     await rm(directory, { recursive: true, force: true })
   })

@@ -39,7 +39,7 @@ declare module 'yazl' {
 
   export class ZipFile {
     outputStream: Readable
-    addBuffer(buffer: Buffer, name: string, options?: { compress?: boolean; mtime?: Date }): void
+    addBuffer(buffer: Buffer, name: string, options?: { compress?: boolean; mtime?: Date; mode?: number }): void
     addReadStream(stream: Readable, name: string, options?: { compress?: boolean; mtime?: Date; size?: number }): void
     addEmptyDirectory(name: string): void
     end(): void
