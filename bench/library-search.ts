@@ -10,8 +10,8 @@ import type { Benchmark } from './benchmarks.ts'
 /**
  * Catalogue search at scale (music library issue): a FRESH PostgreSQL
  * database with 100,000 pieces, 600,000 parts and ~3,000 composers (seeded
- * here with INSERT … SELECT generate_series, through the search trigger of
- * migration 0018), then `searchPieces` — the query the /library page runs —
+ * here with INSERT … SELECT generate_series, through the search triggers of
+ * migrations 0018 and 0019), then `searchPieces` — the query the /library page runs —
  * from 10 concurrent callers per query kind, bounded by BENCH_REQUESTS
  * (default 1,000) or BENCH_SECONDS (default 10). Target: top-20 p95 < 20 ms.
  * The database is dropped afterwards. Needs DATABASE_URL.
@@ -35,6 +35,8 @@ const KINDS: { kind: string; params: Record<string, string> }[] = [
   { kind: 'filters, by title (genre + grade)', params: { genre: 'march', gradeMin: '2', gradeMax: '4' } },
   { kind: 'no search, by composer', params: { sort: 'composer' } },
 ]
+// Beyond the target's kinds: two words both common ranks their whole intersection (ADR 012); printed, not judged.
+const EXTRA: { kind: string; params: Record<string, string> }[] = [{ kind: 'two common words "concert march" (not judged)', params: { q: 'concert march' } }]
 
 const words = (list: string) => `array[${list.split(' ').map((word) => `'${word}'`).join(',')}]`
 const FIRST = words('Anna Ben Clara David Emma Frank Grace Henry Iris Jack Karen Leo Maria Nils Olga Paul Rosa Sam Tess Victor Alan Beth Carl Diane Edgar Fiona George Hanna Ivan Julia Klaus Lena Mark Nina Oscar Petra Ralph Sara Tom Ursula Walter Yvonne Alfred Bruno Cecile Dmitri Elsa Felix Greta Hugo Ingrid Jorge Kurt Lotte Milo Nora Otto Pia Rudi Sven')
@@ -84,7 +86,8 @@ async function seedCatalogue(db: Db): Promise<number> {
   // Real data: famous titles a band has, found among the generated ones.
   await sql`insert into pieces (title, composer_id, genre) select 'The Stars and Stripes Forever', id, 'march' from people where name = 'John Philip Sousa'`.execute(db)
   await sql`insert into pieces (title, composer_id, genre) select t, id, 'suite' from people, unnest(array['First Suite in E-flat', 'Second Suite in F']) t where name = 'Gustav Holst'`.execute(db)
-  await sql`analyze`.execute(db)
+  // As autovacuum leaves a table that has settled: statistics and the visibility map (index-only scans).
+  await sql`vacuum analyze`.execute(db)
   return (performance.now() - started) / 1000
 }
 
@@ -138,6 +141,7 @@ export const librarySearch: Benchmark = {
         pass &&= ok
         table[kind] = { ...figures, verdict: ok ? 'PASS' : 'FAIL' }
       }
+      for (const { kind, params } of EXTRA) table[kind] = { ...(await timeKind(handle.db, params)), verdict: '' }
       console.table(table)
       console.log(`search query, top-20, ${CALLERS} concurrent callers: ${pass ? 'PASS' : 'FAIL'} (p95 < ${TARGET_P95_MS} ms for every kind)`)
     } finally {

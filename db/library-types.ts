@@ -62,6 +62,8 @@ export type PiecesTable = {
   /** Both set by a trigger from the piece and its composer and arranger. */
   search_vector: ColumnType<string, never, never>
   search_text: ColumnType<string, never, never>
+  /** The composer's sort name in lower case, set by the same trigger (the composer sort's index). */
+  composer_sort: ColumnType<string | null, never, never>
   created_at: CreatedAt
   updated_at: UpdatedAt
   deleted_at: NullableTimestamp
@@ -69,6 +71,17 @@ export type PiecesTable = {
 
 export type LibrarySearchTermsTable = {
   term: string
+}
+
+/** One word of one live piece, kept by a trigger in the order search ranks it (migration 0019). */
+export type LibrarySearchPostingsTable = {
+  lexeme: string
+  piece_id: string
+  /** 0: the word is in the title, 1: in the composer or arranger, 2: elsewhere. */
+  tier: number
+  title_length: number
+  /** lower(pieces.sort_title) */
+  sort_title: string
 }
 
 export type PartsTable = {

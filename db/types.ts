@@ -1,4 +1,5 @@
 import type {
+  LibrarySearchPostingsTable,
   LibrarySearchTermsTable,
   PartFilesTable,
   PartsTable,
@@ -465,6 +466,7 @@ export type Database = {
   attendance: AttendanceTable
   calendar_feeds: CalendarFeedsTable
   library_search_terms: LibrarySearchTermsTable
+  library_search_postings: LibrarySearchPostingsTable
   part_files: PartFilesTable
   upload_batches: UploadBatchesTable
   upload_files: UploadFilesTable

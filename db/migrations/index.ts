@@ -17,6 +17,7 @@ import * as m0015 from './0015_email_changes.ts'
 import * as m0016 from './0016_members_and_events.ts'
 import * as m0017 from './0017_authoring_set_list_positions.ts'
 import * as m0018 from './0018_music_library.ts'
+import * as m0019 from './0019_library_search_postings.ts'
 
 /**
  * Every migration, in order. A static list (not a folder scan) so the server
@@ -42,4 +43,5 @@ export const migrations: Record<string, Migration> = {
   '0016_members_and_events': m0016,
   '0017_authoring_set_list_positions': m0017,
   '0018_music_library': m0018,
+  '0019_library_search_postings': m0019,
 }

@@ -2,6 +2,7 @@ import { type Expression, type RawBuilder, sql } from 'kysely'
 import type { Db } from '#db/types.ts'
 import { type LibraryReach, visiblePart, visiblePiece } from './access.server.ts'
 import { type LibraryQuery, type LibrarySort, PAGE_SIZE } from './search-schema.ts'
+import { type PostingWords, postedPieceIds, postingsBatch, type RelevanceKey } from './search-postings.server.ts'
 
 /**
  * The catalogue search (/library): full text over pieces.search_vector (kept
@@ -36,47 +37,72 @@ export function searchWords(q: string): string[] {
     .slice(0, MAX_WORDS)
 }
 
+/** A search's words with their typo alternatives (`groups`), and the lexemes of each (`lexemes[group][term]`). */
+export type SearchTerms = { groups: string[][]; lexemes: string[][][] }
+
 /**
  * The words of `q` and, for each one the catalogue does not hold, its nearest
- * catalogue words (trigram similarity ≥ 0.3) as alternatives. The last word
- * counts as known when a catalogue word starts with it: it is matched as a prefix.
+ * catalogue words (trigram similarity ≥ 0.3) as alternatives; and the lexemes
+ * (stemmed, as the search index holds them) of every one: "marches" → march,
+ * "the" → none. The last word counts as known when a catalogue word starts
+ * with it: it is matched as a prefix. One round trip.
  */
-export async function expandWords(db: Db, words: string[]): Promise<string[][]> {
-  const candidates = words
-    .map((word, index) => ({ word, prefix: index === words.length - 1 && word.length >= PREFIX_MIN_LENGTH }))
-    .filter(({ word }) => word.length >= TYPO_MIN_LENGTH && !/^\d+$/.test(word))
-  if (candidates.length === 0) return words.map((word) => [word])
-  const { rows } = await sql<{ word: string; term: string }>`
-    select w.word, t.term
-    from unnest(${candidates.map((c) => c.word)}::text[], ${candidates.map((c) => c.prefix)}::boolean[]) as w(word, prefix)
-    cross join lateral (
-      select term from library_search_terms
-      where term % w.word and similarity(term, w.word) >= ${TYPO_SIMILARITY}
-      order by similarity(term, w.word) desc, term
-      limit ${TYPO_ALTERNATIVES}
-    ) as t
-    where not exists (
-      select 1 from library_search_terms known
-      where known.term = w.word or (w.prefix and known.term like w.word || '%')
+export async function readSearchTerms(db: Db, words: string[]): Promise<SearchTerms> {
+  if (words.length === 0) return { groups: [], lexemes: [] }
+  const typo = words.map((word) => word.length >= TYPO_MIN_LENGTH && !/^\d+$/.test(word))
+  const prefix = words.map((word, index) => index === words.length - 1 && word.length >= PREFIX_MIN_LENGTH)
+  const { rows } = await sql<{ n: number; term: string; lexemes: string[] }>`
+    with input as (
+      -- Known words are looked up first (an index probe), so only unknown ones pay for the trigram scan.
+      select w.*, w.typo and not exists (
+        select 1 from library_search_terms known
+        where known.term = w.word or (w.prefix and known.term >= w.word and known.term < w.word || chr(1114111) and known.term like w.word || '%')
+      ) as unknown
+      from unnest(${words}::text[], ${typo}::boolean[], ${prefix}::boolean[]) with ordinality as w(word, typo, prefix, n)
+    ),
+    alternatives as (
+      select w.n, t.term, t.score
+      from input w
+      cross join lateral (
+        select term, similarity(term, w.word) as score from library_search_terms
+        where w.unknown and term % w.word and similarity(term, w.word) >= ${TYPO_SIMILARITY}
+        order by similarity(term, w.word) desc, term
+        limit ${TYPO_ALTERNATIVES}
+      ) as t
     )
+    select n::int, term, tsvector_to_array(to_tsvector('english', term)) as lexemes
+    from (select n, word as term, 0 as alternative, 1::real as score from input
+          union all select n, term, 1, score from alternatives) as terms
+    order by n, alternative, score desc, term
   `.execute(db)
-  return words.map((word) => [word, ...rows.filter((row) => row.word === word).map((row) => row.term)])
+  const groups = words.map((_word, index) => rows.filter((row) => row.n === index + 1))
+  return { groups: groups.map((group) => group.map((row) => row.term)), lexemes: groups.map((group) => group.map((row) => row.lexemes)) }
+}
+
+/** The words of a search with their typo alternatives (readSearchTerms without the lexemes). */
+export async function expandWords(db: Db, words: string[]): Promise<string[][]> {
+  return (await readSearchTerms(db, words)).groups
 }
 
 /**
  * The tsquery text: every word (or one of its alternatives) must match; the
- * last word also as a prefix, so "stri" finds "Stripes". Words hold only
- * [a-z0-9], so nothing in them can be read as tsquery syntax.
+ * last word also as a prefix, so "stri" finds "Stripes". `weights` narrows
+ * every word to those fields ('A' the title, 'AB' title, composer or
+ * arranger), for the relevance tier. Words hold only [a-z0-9], so nothing in
+ * them can be read as tsquery syntax.
  */
-export function tsqueryText(groups: string[][]): string {
+export function tsqueryText(groups: string[][], weights = ''): string {
   return groups
     .map((group, index) => {
-      const last = index === groups.length - 1
-      const terms = group.map((term, position) => (last && position === 0 && term.length >= PREFIX_MIN_LENGTH ? `${term}:*` : term))
+      const terms = group.map((term, position) => (isPrefix(groups, index, position) ? `${term}:*${weights}` : weights ? `${term}:${weights}` : term))
       return terms.length > 1 ? `(${terms.join(' | ')})` : (terms[0] ?? '')
     })
     .join(' & ')
 }
+
+/** Only the last word, as typed (not its alternatives), is matched as a prefix, and only from three letters. */
+const isPrefix = (groups: string[][], index: number, position: number) =>
+  index === groups.length - 1 && position === 0 && (groups[index]?.[0]?.length ?? 0) >= PREFIX_MIN_LENGTH
 
 type Cast = 'text' | 'uuid' | 'boolean' | 'numeric' | 'timestamptz'
 type Key = { expr: RawBuilder<unknown>; cast: Cast }
@@ -85,23 +111,29 @@ type Order = { keys: Key[]; direction: 'asc' | 'desc' }
 const key = (expr: string, cast: Cast): Key => ({ expr: sql.raw(expr), cast })
 const TITLE: Key[] = [key('lower(pieces.sort_title)', 'text'), key('pieces.id', 'uuid')]
 
+/** The search as tsqueries: any field, title only, title or people (the relevance tier). */
+type TextMatch = { any: RawBuilder<unknown>; title: RawBuilder<unknown>; titleOrPeople: RawBuilder<unknown> }
+
 /**
  * Each sort is one direction over a tuple that ends in the id, so it is total
  * and a page starts exactly after the last row of the page before. No key is
- * ever null (a null would drop rows from a row comparison).
+ * ever null (a null would drop rows from a row comparison). Each tuple but
+ * relevance's is an index of migration 0019; relevance's is the order of
+ * library_search_postings (search-postings.server.ts).
  */
-function orderFor(sort: LibrarySort, score: RawBuilder<unknown> | null): Order {
+function orderFor(sort: LibrarySort, match: TextMatch | null): Order {
   switch (sort) {
-    case 'relevance':
-      // Best first: the negated score ascending keeps the whole tuple one direction.
-      return { keys: [{ expr: sql`(-${score ?? sql`0`})`, cast: 'numeric' }, ...TITLE], direction: 'asc' }
+    case 'relevance': {
+      // Every word in the title first, then in the title or the people, then anywhere; then the shortest title, the closest to the search.
+      const tier = match
+        ? sql`(case when pieces.search_vector @@ ${match.title} then 0 when pieces.search_vector @@ ${match.titleOrPeople} then 1 else 2 end)`
+        : sql`0`
+      return { keys: [{ expr: tier, cast: 'numeric' }, key('char_length(pieces.title)', 'numeric'), ...TITLE], direction: 'asc' }
+    }
     case 'title':
       return { keys: TITLE, direction: 'asc' }
     case 'composer':
-      return {
-        keys: [key('(pieces.composer_id is null)', 'boolean'), key("lower(coalesce(composer.sort_name, ''))", 'text'), ...TITLE],
-        direction: 'asc',
-      }
+      return { keys: [key('(pieces.composer_id is null)', 'boolean'), key("coalesce(pieces.composer_sort, '')", 'text'), ...TITLE], direction: 'asc' }
     case 'number':
       return { keys: [key('(pieces.library_number is null)', 'boolean'), key("coalesce(pieces.library_number, '')", 'text'), key('pieces.id', 'uuid')], direction: 'asc' }
     case 'grade':
@@ -169,15 +201,12 @@ export async function searchPieces(db: Db, options: SearchOptions): Promise<Sear
   const { query, reach } = options
   const limit = options.limit ?? PAGE_SIZE
   const words = query.q ? searchWords(query.q) : []
-  const text = words.length ? tsqueryText(await expandWords(db, words)) : null
-  const tsquery = text === null ? null : sql`to_tsquery('english', ${text})`
-  // ts_rank_cd weighs title (A) over composer and arranger (B) over the rest (C); a title close to the whole search comes first.
-  const score =
-    tsquery === null
-      ? null
-      : sql`round((ts_rank_cd(pieces.search_vector, ${tsquery}) + 0.5 * similarity(lower(pieces.title), ${words.join(' ')}))::numeric, 6)`
-  const sort = query.sort === 'relevance' && !score ? 'title' : query.sort
-  const order = orderFor(sort, score)
+  const terms = await readSearchTerms(db, words)
+  const { groups } = terms
+  const tsquery = (weights = '') => sql`to_tsquery('english', ${tsqueryText(groups, weights)})`
+  const match: TextMatch | null = groups.length ? { any: tsquery(), title: tsquery('A'), titleOrPeople: tsquery('AB') } : null
+  const sort = query.sort === 'relevance' && !match ? 'title' : query.sort
+  const order = orderFor(sort, match)
   const cursor = decodeCursor(sort, query.after)
 
   let select = db
@@ -200,8 +229,28 @@ export async function searchPieces(db: Db, options: SearchOptions): Promise<Sear
       'pieces.shelf_location as shelfLocation',
       'pieces.parts_status as partsStatus',
       sql<CursorValue[]>`json_build_array(${sql.join(order.keys.map((k) => k.expr))})`.as('sortKey'),
+      // Subqueries the planner runs after the sort and limit, for the rows of the page only.
+      (eb) =>
+        eb
+          .selectFrom('parts')
+          .whereRef('parts.piece_id', '=', 'pieces.id')
+          .where(visiblePart(reach))
+          .select(sql<number>`count(*)::int`.as('count'))
+          .as('partsCount'),
+      // A scalar subquery, not exists(): the planner may hash an exists() over every part of the catalogue.
+      (eb) =>
+        eb
+          .selectFrom('parts')
+          .innerJoin('part_files', 'part_files.part_id', 'parts.id')
+          .whereRef('parts.piece_id', '=', 'pieces.id')
+          .where(visiblePart(reach))
+          .where('part_files.superseded_at', 'is', null)
+          .where('part_files.deleted_at', 'is', null)
+          .select(sql<boolean>`true`.as('one'))
+          .limit(1)
+          .as('hasFiles'),
     ])
-  if (tsquery) select = select.where(sql<boolean>`pieces.search_vector @@ ${tsquery}`)
+  if (match) select = select.where(sql<boolean>`pieces.search_vector @@ ${match.any}`)
   if (query.composerId) select = select.where('pieces.composer_id', '=', query.composerId)
   if (query.composer) {
     const pattern = likePattern(foldText(query.composer.trim()))
@@ -227,44 +276,75 @@ export async function searchPieces(db: Db, options: SearchOptions): Promise<Sear
       ),
     )
   }
-  if (cursor) {
-    const tuple = sql`(${sql.join(order.keys.map((k) => k.expr))})`
-    const values = sql`(${sql.join(order.keys.map((k, index) => sql`${cursor[index]}::${sql.raw(k.cast)}`))})`
-    select = select.where(sql<boolean>`${tuple} ${sql.raw(order.direction === 'asc' ? '>' : '<')} ${values}`)
-  }
   for (const k of order.keys) select = select.orderBy(k.expr as Expression<unknown>, order.direction)
-  const fetched = await select.limit(limit + 1).execute()
+  const catalogue = select
+
+  /** The catalogue's next `count` rows after `after` (the exact way: every match ranked). */
+  const ranked = (after: CursorValue[] | undefined, count: number) => {
+    if (!after) return catalogue.limit(count).execute()
+    const tuple = sql`(${sql.join(order.keys.map((k) => k.expr))})`
+    const values = sql`(${sql.join(order.keys.map((k, index) => sql`${after[index]}::${sql.raw(k.cast)}`))})`
+    return catalogue.where(sql<boolean>`${tuple} ${sql.raw(order.direction === 'asc' ? '>' : '<')} ${values}`).limit(count).execute()
+  }
+  // One word matched by relevance, for a librarian: the next candidates come ranked from the postings (ADR 012).
+  const fetched =
+    (sort === 'relevance' && reach.kind === 'all'
+      ? await fromPostings(db, terms, cursor as RelevanceKey | undefined, limit + 1, (ids, count) =>
+          catalogue.where(sql<boolean>`pieces.id in ${ids}`).limit(count).execute(),
+        )
+      : null) ?? (await ranked(cursor, limit + 1))
 
   const shown = fetched.slice(0, limit)
-  const counts = await partCounts(db, reach, shown.map((row) => row.id))
   const last = shown.at(-1)
   return {
-    pieces: shown.map(({ sortKey: _key, ...row }) => ({ ...row, ...(counts.get(row.id) ?? { partsCount: 0, hasFiles: false }) })),
+    pieces: shown.map(({ sortKey: _key, partsCount, hasFiles, ...row }) => ({ ...row, partsCount: partsCount ?? 0, hasFiles: Boolean(hasFiles) })),
     next: last && fetched.length > limit ? encodeCursor(sort, last.sortKey) : null,
     cursorIgnored: Boolean(query.after) && !cursor,
   }
 }
 
-/** For the pieces of one page: how many parts `reach` sees, and whether any has a current file. */
-async function partCounts(db: Db, reach: LibraryReach, pieceIds: string[]) {
-  const counts = new Map<string, { partsCount: number; hasFiles: boolean }>()
-  if (pieceIds.length === 0) return counts
-  const rows = await db
-    .selectFrom('parts')
-    .leftJoin('part_files', (join) =>
-      join.onRef('part_files.part_id', '=', 'parts.id').on('part_files.superseded_at', 'is', null).on('part_files.deleted_at', 'is', null),
-    )
-    .where('parts.piece_id', 'in', pieceIds)
-    .where(visiblePart(reach))
-    .select([
-      'parts.piece_id as pieceId',
-      sql<number>`count(distinct parts.id)::int`.as('partsCount'),
-      sql<boolean>`count(part_files.id) > 0`.as('hasFiles'),
-    ])
-    .groupBy('parts.piece_id')
-    .execute()
-  for (const row of rows) counts.set(row.pieceId, { partsCount: row.partsCount, hasFiles: row.hasFiles })
-  return counts
+// Each round reads four times as many postings per word; past the last, the exact way is the cheaper one.
+const POSTING_ROUNDS = 5
+
+/**
+ * The next `count` catalogue rows in relevance order, taken from the postings
+ * of the one word the search comes down to (stop words dropped; typo
+ * alternatives and the prefix's words merged), or null when the search is not
+ * one word or the postings would be slower than ranking every match: a prefix
+ * standing for many words, filters that keep few candidates. `read` fetches
+ * the pieces of a batch (an id subquery) through the catalogue query.
+ */
+async function fromPostings<Row>(
+  db: Db,
+  terms: SearchTerms,
+  after: RelevanceKey | undefined,
+  count: number,
+  read: (pieceIds: RawBuilder<string>, count: number) => Promise<Row[]>,
+): Promise<Row[] | null> {
+  const words = oneWord(terms)
+  if (!words) return null
+  const rows: Row[] = []
+  let from = after ?? null
+  for (let round = 0, perWord = count; round < POSTING_ROUNDS; round++, perWord *= 4) {
+    rows.push(...(await read(postedPieceIds(words, from, perWord), count - rows.length)))
+    if (rows.length >= count) return rows
+    const batch = await postingsBatch(db, words, from, perWord)
+    if (batch.kind === 'too-broad') return null
+    if (batch.through === null) return rows
+    from = batch.through
+  }
+  return null
+}
+
+/** The lexemes of the one word a search comes down to, or null when it is none or several (or a term stems to two). */
+function oneWord({ groups, lexemes }: SearchTerms): PostingWords | null {
+  if (lexemes.some((group) => group.some((list) => list.length > 1))) return null
+  const found = lexemes.flatMap((group, index) => (group.some((list) => list.length > 0) ? [index] : []))
+  const [index] = found
+  if (found.length !== 1 || index === undefined) return null
+  const stems = (lexemes[index] ?? []).map((list) => list[0])
+  const prefix = isPrefix(groups, index, 0) ? (stems[0] ?? null) : null
+  return { exact: stems.filter((stem, position): stem is string => stem !== undefined && !(prefix !== null && position === 0)), prefix }
 }
 
 /** The choices of the filter panel: genres and ensembles in use among the pieces `reach` sees. */

@@ -1,3 +1,4 @@
+import { sql } from 'kysely'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { memberId } from '#db/seed/roster.ts'
 import { seedDemoBand } from '#db/seed/seed.server.ts'
@@ -189,6 +190,55 @@ describe('sorts and keyset pages', () => {
     const all50 = (await searchPieces(database.db, { reach: all, timeZone: TIME_ZONE, query: query({ q: 'march' }), limit: 500 })).pieces.map((piece) => piece.id)
     expect(all50.length).toBeGreaterThan(10)
     expect(await everyPage({ q: 'march' }, 7)).toEqual(all50)
+  })
+
+  // The postings (migration 0019) are a second copy of the ranking; it must give exactly what ranking every match gives.
+  it.each<Record<string, string>>([
+    { q: 'march' },
+    { q: 'suite' },
+    { q: 'the march' },
+    { q: 'holts' },
+    { q: 'marhc' },
+    { q: 'overture', genre: 'overture' },
+    { q: 'march', gradeMin: '3' },
+  ])('relevance from the postings is the full ranking, page by page: %o', async (params) => {
+    const groups = await expandWords(database.db, searchWords(params.q ?? ''))
+    const text = (weights = '') => sql`to_tsquery('english', ${tsqueryText(groups, weights)})`
+    const { rows } = await sql<{ id: string }>`
+      select id from pieces
+      where deleted_at is null and search_vector @@ ${text()}
+        and (${params.genre ?? null}::text is null or lower(genre) = ${params.genre ?? null})
+        and (${params.gradeMin ?? null}::numeric is null or grade >= ${params.gradeMin ?? null}::numeric)
+      order by case when search_vector @@ ${text('A')} then 0 when search_vector @@ ${text('AB')} then 1 else 2 end,
+        char_length(title), lower(sort_title), id
+    `.execute(database.db)
+    expect(rows.length).toBeGreaterThan(0)
+    expect(await everyPage(params, 3)).toEqual(rows.map((row) => row.id))
+  })
+
+  it('the postings follow a renamed, deleted and restored piece, and a renamed composer', async () => {
+    const db = database.db
+    const piece = await db.selectFrom('pieces').select(['id', 'title']).where('title', '=', 'Colonel Bogey').executeTakeFirstOrThrow()
+    const find = async (q: string) => (await everyPage({ q }, 50)).includes(piece.id)
+    await db.updateTable('pieces').set({ title: 'Brigadier Bogus' }).where('id', '=', piece.id).execute()
+    try {
+      expect(await find('brigadier')).toBe(true)
+      expect(await find('colonel')).toBe(false)
+      await db.updateTable('pieces').set({ deleted_at: new Date() }).where('id', '=', piece.id).execute()
+      expect(await find('brigadier')).toBe(false)
+      await db.updateTable('pieces').set({ deleted_at: null }).where('id', '=', piece.id).execute()
+      expect(await find('brigadier')).toBe(true)
+    } finally {
+      await db.updateTable('pieces').set({ title: piece.title, deleted_at: null }).where('id', '=', piece.id).execute()
+    }
+    const alford = await db.selectFrom('people').select(['id', 'sort_name']).where('name', '=', 'Kenneth J. Alford').executeTakeFirstOrThrow()
+    await db.updateTable('people').set({ sort_name: 'Aaaa, Kenneth' }).where('id', '=', alford.id).execute()
+    try {
+      const first = (await searchPieces(db, { reach: all, timeZone: TIME_ZONE, query: query({ sort: 'composer' }), limit: 1 })).pieces[0]
+      expect(first?.composerId).toBe(alford.id)
+    } finally {
+      await db.updateTable('people').set({ sort_name: alford.sort_name }).where('id', '=', alford.id).execute()
+    }
   })
 
   it('orders by the filing title, composer, library number, grade and date added', async () => {
