@@ -35,7 +35,7 @@ export function SiteFrame({ area, links, frame, children }: { area?: string; lin
       <SiteHeader bandName={bandName} navigation={data?.navigation ?? []} user={data?.user ?? null} />
       {area && links?.length ? (
         <div className="border-b border-stone-200 bg-white">
-          <nav aria-label={area} className="mx-auto flex max-w-6xl flex-wrap items-center gap-x-4 gap-y-0 px-4 py-1">
+          <nav aria-label={area} className="mx-auto flex max-w-6xl flex-wrap items-center gap-x-4 gap-y-0 px-4 pt-2 pb-1 sm:py-1">
             <p className="text-sm font-semibold uppercase tracking-wide text-stone-500">{area}</p>
             <ul className="flex flex-wrap gap-1 text-sm">
               {links.map((link) => (

@@ -38,7 +38,9 @@ function LabelledControl({ id, label, hint, errors, children }: FieldFrame & { i
   )
 }
 
-const controlStyle = 'block w-full rounded border border-stone-400 bg-white px-3 py-2 text-base aria-invalid:border-red-700'
+// A file input's button looks like the secondary buttons beside it.
+const controlStyle =
+  'block min-h-11 w-full rounded border border-stone-400 bg-white px-3 py-2 text-base aria-invalid:border-red-700 file:mr-3 file:rounded file:border file:border-stone-400 file:bg-stone-50 file:px-3 file:py-1 file:font-semibold file:text-stone-900 hover:file:bg-stone-100'
 
 export function Field({ label, hint, errors, inputProps }: FieldFrame & { inputProps: InputHTMLAttributes<HTMLInputElement> & { id: string; name: string } }) {
   const { aria } = describedBy(inputProps.id, hint, errors)

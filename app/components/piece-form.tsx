@@ -51,9 +51,14 @@ export function PieceForm({
     ...extra,
   })
   const select = (name: keyof PieceValues) => ({ id: fields[name].id, name: fields[name].name, defaultValue: start(name) })
+  // After a refused save (the page reloads at the top without JavaScript), say where to look.
+  const fieldsInError = Object.entries(lastResult?.error ?? {}).filter(([name, errors]) => name !== '' && errors?.length).length
   return (
     <>
       {form.errors?.length ? <FormAlert>{form.errors.join(' ')}</FormAlert> : null}
+      {!form.errors?.length && fieldsInError ? (
+        <FormAlert>{`Nothing was saved: ${fieldsInError === 1 ? 'one field needs' : `${fieldsInError} fields need`} correcting, marked below.`}</FormAlert>
+      ) : null}
       <Form method="post" {...getFormProps(form)} className="max-w-3xl space-y-6">
         <datalist id="person-names">
           {names.map((name) => <option key={name} value={name} />)}
@@ -65,7 +70,7 @@ export function PieceForm({
           <Field label="Subtitle or movements" errors={fields.subtitle.errors} inputProps={text('subtitle')} />
           <div className="grid gap-4 sm:grid-cols-2">
             <Field label="Composer" hint="Choose a name or type a new one." errors={fields.composer.errors} inputProps={text('composer', { list: 'person-names' })} />
-            <Field label="Arranger or editor" errors={fields.arranger.errors} inputProps={text('arranger', { list: 'person-names' })} />
+            <Field label="Arranger or editor" hint="Or transcriber; the role is below." errors={fields.arranger.errors} inputProps={text('arranger', { list: 'person-names' })} />
           </div>
           <SelectField label="The arranger’s role" errors={fields.arrangerRole.errors} selectProps={select('arrangerRole')} options={ARRANGER_ROLES.map((role) => ({ value: role, label: ARRANGER_ROLE_LABELS[role] }))} />
         </FieldGroup>
@@ -80,12 +85,12 @@ export function PieceForm({
             <Field label="Tags" hint="Separated by commas." errors={fields.tags.errors} inputProps={text('tags')} />
           </div>
           <div className="grid gap-4 sm:grid-cols-3">
-            <SelectField label="Grade" errors={fields.grade.errors} selectProps={select('grade')}>
+            <SelectField label="Grade" hint="From 0.5 (easiest) to 6." errors={fields.grade.errors} selectProps={select('grade')}>
               <option value="">Not graded</option>
               {GRADES.map((grade) => <option key={grade} value={grade}>{grade}</option>)}
             </SelectField>
-            <Field label="Graded by" hint="The publisher, J.W. Pepper, our librarian…" errors={fields.gradeSource.errors} inputProps={text('gradeSource')} />
-            <Field label="Duration" hint="Minutes and seconds, like 7:30." errors={fields.duration.errors} inputProps={text('duration', { inputMode: 'numeric' })} />
+            <Field label="Graded by" hint="Publisher, J.W. Pepper, us…" errors={fields.gradeSource.errors} inputProps={text('gradeSource')} />
+            <Field label="Duration" hint="Minutes:seconds, like 7:30." errors={fields.duration.errors} inputProps={text('duration', { inputMode: 'numeric' })} />
           </div>
           <Field
             label="Instrumentation"
@@ -97,14 +102,14 @@ export function PieceForm({
         </FieldGroup>
         <FieldGroup legend="On the shelf">
           <div className="grid gap-4 sm:grid-cols-2">
-            <SelectField label="Size" errors={fields.physicalSize.errors} selectProps={select('physicalSize')}>
+            <SelectField label="Size" hint="Of the printed parts." errors={fields.physicalSize.errors} selectProps={select('physicalSize')}>
               <option value="">Not recorded</option>
               {PHYSICAL_SIZES.map((size) => <option key={size} value={size}>{PHYSICAL_SIZE_LABELS[size]}</option>)}
             </SelectField>
             <Field label="Shelf location" hint="Cabinet 3, Drawer B." errors={fields.shelfLocation.errors} inputProps={text('shelfLocation')} />
           </div>
           <div className="grid gap-4 sm:grid-cols-3">
-            <SelectField label="Ownership" errors={fields.ownership.errors} selectProps={select('ownership')} options={OWNERSHIPS.map((value) => ({ value, label: OWNERSHIP_LABELS[value] }))} />
+            <SelectField label="Ownership" hint="Whose the set is." errors={fields.ownership.errors} selectProps={select('ownership')} options={OWNERSHIPS.map((value) => ({ value, label: OWNERSHIP_LABELS[value] }))} />
             <Field label="Lender" hint="Rented or borrowed sets only." errors={fields.lender.errors} inputProps={text('lender')} />
             <Field label="Due back" hint="Rented sets only." errors={fields.rentalDueOn.errors} inputProps={text('rentalDueOn', { type: 'date' })} />
           </div>

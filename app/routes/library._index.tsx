@@ -1,5 +1,6 @@
 import { Form, href, Link } from 'react-router'
-import { Badge, buttonLink, primaryLink } from '#app/components/member-ui.tsx'
+import { Badge } from '#app/components/member-ui.tsx'
+import { primaryButton, secondaryButton } from '#app/components/schedule-fields.tsx'
 import { requireAnyPermission } from '#app/modules/identity/auth.server.ts'
 import { can } from '#app/modules/identity/permissions.ts'
 import { libraryReach } from '#app/modules/library/access.server.ts'
@@ -45,6 +46,14 @@ export default function LibrarySearch({ loaderData }: Route.ComponentProps) {
   const next = page.next ? `?${new URLSearchParams([...kept, ['after', page.next]])}` : null
   const firstPage = `?${kept}`
   const problemList = Object.values(problems)
+  // Filters beyond the search words and the sort: counted on the (closed) filter panel of a phone.
+  const activeFilters = [query.composerId ?? query.composer, query.genre, query.gradeMin, query.gradeMax, query.ensemble, query.ownership, query.hasParts || undefined, query.missingParts || undefined].filter(
+    (value) => value !== undefined && value !== null && value !== '',
+  ).length
+  // On a phone the panel stays folded so the results come first; it opens when the filters found nothing, to widen them.
+  const unfold = activeFilters > 0 && page.pieces.length === 0
+  // The whole result is on this page: say how many there are.
+  const count = loaderData.firstPage && !next ? page.pieces.length : null
   return (
     <div className="space-y-6">
       <header className="flex flex-wrap items-end justify-between gap-4">
@@ -54,8 +63,8 @@ export default function LibrarySearch({ loaderData }: Route.ComponentProps) {
         </div>
         {loaderData.mayEdit || loaderData.mayUpload ? (
           <div className="flex flex-wrap gap-2">
-            {loaderData.mayEdit ? <a href={href('/library/pieces/new')} className={primaryLink}>Add a piece</a> : null}
-            {loaderData.mayUpload ? <a href={href('/library/upload')} className={buttonLink}>Upload parts</a> : null}
+            {loaderData.mayEdit ? <a href={href('/library/pieces/new')} className={primaryButton}>Add a piece</a> : null}
+            {loaderData.mayUpload ? <a href={href('/library/upload')} className={secondaryButton}>Upload parts</a> : null}
           </div>
         ) : null}
       </header>
@@ -78,8 +87,15 @@ export default function LibrarySearch({ loaderData }: Route.ComponentProps) {
           </div>
         </div>
 
-        <details className="h-fit rounded-lg border border-stone-200 bg-white p-4 lg:[&::details-content]:block lg:[&::details-content]:[content-visibility:visible]" open={filtered || undefined}>
-          <summary className="min-h-11 cursor-pointer py-2 font-semibold">Filters and sorting</summary>
+        <details
+          className="group h-fit rounded-lg border border-stone-200 bg-white p-4 lg:[&::details-content]:block lg:[&::details-content]:[content-visibility:visible]"
+          open={unfold || undefined}
+        >
+          <summary className="flex min-h-11 cursor-pointer items-center gap-2 font-semibold list-none lg:pointer-events-none lg:cursor-auto [&::-webkit-details-marker]:hidden">
+            <span aria-hidden="true" className="text-sm text-stone-600 group-open:rotate-90 lg:hidden">▶</span>
+            Filters and sorting
+            {activeFilters ? <span className="rounded-full bg-brand-50 px-2 py-0.5 text-xs font-semibold text-brand-900">{activeFilters} on</span> : null}
+          </summary>
           <div className="mt-3 space-y-4">
             <div className="space-y-1">
               <label htmlFor="library-composer" className={labelClass}>Composer</label>
@@ -150,17 +166,25 @@ export default function LibrarySearch({ loaderData }: Route.ComponentProps) {
             </div>
             <div className="flex flex-wrap items-center gap-3">
               <button type="submit" className="min-h-11 rounded bg-brand-800 px-4 py-2 font-semibold text-white hover:bg-brand-900">Show</button>
-              {filtered ? <Link to={href('/library')} className="inline-flex min-h-11 items-center text-brand-800 underline">Clear filters</Link> : null}
+              {filtered ? <Link to={href('/library')} className="inline-flex min-h-11 items-center text-brand-800 underline">{query.q ? 'Clear search and filters' : 'Clear filters'}</Link> : null}
             </div>
           </div>
         </details>
 
         <section aria-labelledby="library-results" className="space-y-3">
-          <h2 id="library-results" className="text-lg font-semibold">{query.q ? `Pieces matching “${query.q}”` : filtered ? 'Pieces matching the filters' : 'All pieces'}</h2>
+          <div className="flex flex-wrap items-baseline justify-between gap-x-4">
+            <h2 id="library-results" className="text-lg font-semibold">{query.q ? `Pieces matching “${query.q}”` : filtered ? 'Pieces matching the filters' : 'All pieces'}</h2>
+            {count ? <p className="text-sm text-stone-700">{count === 1 ? '1 piece' : `${count} pieces`}</p> : null}
+          </div>
           {page.pieces.length === 0 ? (
             <div className="rounded-lg border border-dashed border-stone-300 bg-white p-6 text-stone-700">
-              <p className="font-semibold text-stone-900">No pieces match.</p>
-              <p>Check the spelling, use fewer words, or widen the filters.{' '}
+              <p className="font-semibold text-stone-900">{filtered ? 'No pieces match.' : loaderData.seesAll ? 'The catalogue is empty.' : 'No music for you yet.'}</p>
+              <p>
+                {filtered
+                  ? 'Check the spelling, use fewer words, or widen the filters.'
+                  : loaderData.seesAll
+                    ? 'Add a piece or upload its parts to start the catalogue.'
+                    : 'Pieces appear here once they are on the set list of an event you play in.'}{' '}
                 {filtered ? <Link to={href('/library')} className="text-brand-800 underline">Clear the search and filters</Link> : null}
               </p>
             </div>
@@ -190,8 +214,8 @@ export default function LibrarySearch({ loaderData }: Route.ComponentProps) {
           )}
           {next || !loaderData.firstPage ? (
             <nav aria-label="Pages" className="flex flex-wrap gap-3">
-              {!loaderData.firstPage ? <Link to={firstPage} className={buttonLink}>← Back to first page</Link> : null}
-              {next ? <Link to={next} className={buttonLink} rel="next">Next {PAGE_SIZE} →</Link> : null}
+              {!loaderData.firstPage ? <Link to={firstPage} className={secondaryButton}>← Back to first page</Link> : null}
+              {next ? <Link to={next} className={secondaryButton} rel="next">Next {PAGE_SIZE} →</Link> : null}
             </nav>
           ) : null}
         </section>

@@ -74,7 +74,17 @@ export default function PersonPage({ loaderData, actionData }: Route.ComponentPr
       <p>
         <BackLink to={href('/library/people')}>Composers and arrangers</BackLink>
       </p>
-      <h1 className="text-3xl font-bold tracking-tight">{person.name}</h1>
+      <header className="space-y-2">
+        <h1 className="text-3xl font-bold tracking-tight">{person.name}</h1>
+        {person.bornYear || person.diedYear ? <p className="text-lg text-stone-700 tabular-nums">{`${person.bornYear ?? '?'}–${person.diedYear ?? ''}`}</p> : null}
+        {person.composed.length ? (
+          <p>
+            <Link to={`${href('/library')}?${new URLSearchParams({ composerId: person.id })}`} className="text-brand-800 underline">
+              Their music in the catalogue
+            </Link>
+          </p>
+        ) : null}
+      </header>
       <div className="grid gap-6 md:grid-cols-2">
         <section aria-labelledby="composed-heading" className="space-y-2">
           <h2 id="composed-heading" className="text-xl font-semibold">Composer of ({person.composed.length})</h2>
@@ -87,7 +97,7 @@ export default function PersonPage({ loaderData, actionData }: Route.ComponentPr
       </div>
       {form.errors?.length ? <FormAlert>{form.errors.join(' ')}</FormAlert> : null}
       <Form method="post" {...getFormProps(form)} className="max-w-3xl">
-        <FieldGroup legend="Name and years">
+        <FieldGroup legend="Change the name or years">
           <Field label="Name" errors={fields.name.errors} inputProps={{ ...text('name'), required: true }} />
           <Field label="Sort name" hint="What the catalogue sorts by; empty for surname first." errors={fields.sortName.errors} inputProps={text('sortName')} />
           <div className="grid gap-4 sm:grid-cols-2">
@@ -95,7 +105,7 @@ export default function PersonPage({ loaderData, actionData }: Route.ComponentPr
             <Field label="Died" errors={fields.diedYear.errors} inputProps={{ ...text('diedYear'), inputMode: 'numeric' }} />
           </div>
           <TextAreaField label="Notes" errors={fields.notes.errors} textareaProps={{ id: fields.notes.id, name: fields.notes.name, defaultValue: typeof fields.notes.initialValue === 'string' ? fields.notes.initialValue : '' }} />
-          <button type="submit" className={primaryButton}>Save</button>
+          <button type="submit" className={primaryButton}>Save the changes</button>
         </FieldGroup>
       </Form>
     </div>

@@ -43,7 +43,13 @@ export default function People({ loaderData, actionData }: Route.ComponentProps)
   const [form, fields] = useSchemaForm('person-form', PersonSchema, lastResult)
   return (
     <div className="space-y-8">
-      <h1 className="text-3xl font-bold tracking-tight">Composers and arrangers</h1>
+      <header className="flex flex-wrap items-end justify-between gap-4">
+        <div className="space-y-1">
+          <h1 className="text-3xl font-bold tracking-tight">Composers and arrangers</h1>
+          <p className="text-stone-700">Everyone named on a piece, sorted by surname. A name typed on a piece is added here by itself.</p>
+        </div>
+        <a href={`#${form.id}`} className={secondaryButton}>Add a person</a>
+      </header>
       <Form method="get" role="search" className="flex flex-wrap items-end gap-3">
         <div className="space-y-1">
           <label htmlFor="people-q" className="block font-medium">Name</label>
@@ -72,22 +78,24 @@ export default function People({ loaderData, actionData }: Route.ComponentProps)
                   <th scope="row" className="px-3 py-1 font-medium">
                     <Link to={href('/library/people/:personId', { personId: person.id })} className="inline-flex min-h-11 items-center text-brand-800 underline">{person.sortName}</Link>
                   </th>
-                  <td className="px-3 py-1">{years(person.bornYear, person.diedYear)}</td>
-                  <td className="px-3 py-1 text-right">{person.composed}</td>
-                  <td className="px-3 py-1 text-right">{person.arranged}</td>
+                  <td className="px-3 py-1 tabular-nums">{years(person.bornYear, person.diedYear) || <span className="text-stone-500" aria-label="not recorded">—</span>}</td>
+                  <td className="px-3 py-1 text-right tabular-nums">{person.composed}</td>
+                  <td className="px-3 py-1 text-right tabular-nums">{person.arranged}</td>
                 </tr>
               ))}
             </tbody>
           </table>
         </div>
       )}
-      <nav aria-label="Pages" className="flex gap-3">
-        {loaderData.paged ? <Link to={q ? `?q=${encodeURIComponent(q)}` : href('/library/people')} className={secondaryButton}>First page</Link> : null}
-        {loaderData.nextUrl ? <Link to={loaderData.nextUrl} rel="next" className={secondaryButton}>Next</Link> : null}
-      </nav>
+      {loaderData.paged || loaderData.nextUrl ? (
+        <nav aria-label="Pages" className="flex gap-3">
+          {loaderData.paged ? <Link to={q ? `?q=${encodeURIComponent(q)}` : href('/library/people')} className={secondaryButton}>← First page</Link> : null}
+          {loaderData.nextUrl ? <Link to={loaderData.nextUrl} rel="next" className={secondaryButton}>Next page →</Link> : null}
+        </nav>
+      ) : null}
 
       {form.errors?.length ? <FormAlert>{form.errors.join(' ')}</FormAlert> : null}
-      <Form method="post" {...getFormProps(form)} className="max-w-3xl space-y-4">
+      <Form method="post" {...getFormProps(form)} className="max-w-3xl scroll-mt-4 space-y-4">
         <FieldGroup legend="Add a composer or arranger">
           <Field label="Name" hint="As it should read on a programme: Gustav Holst." errors={fields.name.errors} inputProps={{ id: fields.name.id, name: fields.name.name, required: true, autoComplete: 'off' }} />
           <Field label="Sort name" hint="Leave empty for “Holst, Gustav”." errors={fields.sortName.errors} inputProps={{ id: fields.sortName.id, name: fields.sortName.name, autoComplete: 'off' }} />

@@ -48,6 +48,15 @@ export async function loader(args: Route.LoaderArgs) {
   }
 }
 
+/** Like secondaryButton, in red: it leads to the delete confirmation. */
+const deleteButton = 'inline-flex min-h-11 items-center rounded border border-red-700 bg-white px-4 py-2 font-semibold text-red-800 hover:bg-red-50'
+
+/** A composer or arranger: a link to their page for those who may edit the catalogue (nobody else may open it). */
+function Person({ name, personId }: { name: string; personId: string | null }) {
+  if (!personId) return <>{name}</>
+  return <Link className="text-brand-800 underline" to={href('/library/people/:personId', { personId })}>{name}</Link>
+}
+
 function Fact({ label, children }: { label: string; children: React.ReactNode }) {
   if (children === null || children === undefined || children === '') return null
   return (
@@ -71,17 +80,17 @@ export default function PiecePage({ loaderData }: Route.ComponentProps) {
         {piece.libraryNumber ? <p className="font-mono text-sm text-stone-700">{piece.libraryNumber}</p> : null}
         <h1 className="text-3xl font-bold tracking-tight">{piece.title}</h1>
         {piece.subtitle ? <p className="text-lg text-stone-700">{piece.subtitle}</p> : null}
-        <p className="text-stone-800">
-          {piece.composer && piece.composerId ? <Link className="text-brand-800 underline" to={href('/library/people/:personId', { personId: piece.composerId })}>{piece.composer}</Link> : 'Composer unknown'}
-          {piece.arranger && piece.arrangerId ? (
-            <> · {ARRANGER_ROLE_LABELS[piece.arrangerRole].toLowerCase()} <Link className="text-brand-800 underline" to={href('/library/people/:personId', { personId: piece.arrangerId })}>{piece.arranger}</Link></>
+        <p className="text-lg text-stone-800">
+          {piece.composer ? <Person name={piece.composer} personId={may.edit ? piece.composerId : null} /> : 'Composer unknown'}
+          {piece.arranger ? (
+            <> · {ARRANGER_ROLE_LABELS[piece.arrangerRole].toLowerCase()} <Person name={piece.arranger} personId={may.edit ? piece.arrangerId : null} /></>
           ) : null}
         </p>
         {may.edit || may.delete || may.upload ? (
           <div className="flex flex-wrap gap-3 pt-2">
             {may.edit ? <Link to={href('/library/pieces/:pieceId/edit', { pieceId: piece.id })} className={primaryButton}>Edit the piece</Link> : null}
-            {may.upload ? <Link to={`/library/upload?piece=${piece.id}`} className={secondaryButton}>Upload parts</Link> : null}
-            {may.delete ? <Link to={href('/library/pieces/:pieceId/delete', { pieceId: piece.id })} className={secondaryButton}>Delete…</Link> : null}
+            {may.upload ? <Link to={`${href('/library/upload')}?${new URLSearchParams({ piece: piece.id })}`} className={secondaryButton}>Upload parts</Link> : null}
+            {may.delete ? <Link to={href('/library/pieces/:pieceId/delete', { pieceId: piece.id })} className={deleteButton}>Delete…</Link> : null}
           </div>
         ) : null}
       </header>
@@ -94,7 +103,7 @@ export default function PiecePage({ loaderData }: Route.ComponentProps) {
           <Fact label="Publisher">{[piece.publisher, piece.edition, piece.year].filter(Boolean).join(', ')}</Fact>
           <Fact label="Genre">{piece.genre}</Fact>
           <Fact label="Tags">{piece.tags.length ? piece.tags.join(', ') : null}</Fact>
-          <Fact label="Grade">{piece.grade ? `${Number(piece.grade).toFixed(1)}${piece.gradeSource ? ` (graded by ${piece.gradeSource})` : ''}` : null}</Fact>
+          <Fact label="Grade">{piece.grade ? `${Number(piece.grade)}${piece.gradeSource ? ` (graded by ${piece.gradeSource})` : ''}` : null}</Fact>
           <Fact label="Duration">{formatDuration(piece.durationSeconds)}</Fact>
           <Fact label="Instrumentation">{piece.instrumentation ? <span className="font-mono">{piece.instrumentation}</span> : null}</Fact>
           <Fact label="Ensemble">{piece.ensemble}</Fact>
@@ -133,22 +142,26 @@ export default function PiecePage({ loaderData }: Route.ComponentProps) {
               <thead className="bg-stone-50">
                 <tr>
                   <th scope="col" className="px-3 py-2">Part</th>
-                  <th scope="col" className="px-3 py-2">Instrument</th>
-                  <th scope="col" className="px-3 py-2">Chairs</th>
+                  <th scope="col" className="hidden px-3 py-2 sm:table-cell">Instrument</th>
+                  <th scope="col" className="hidden px-3 py-2 sm:table-cell">Chairs</th>
                   <th scope="col" className="px-3 py-2">File</th>
                 </tr>
               </thead>
               <tbody>
                 {parts.map((part) => (
                   <tr key={part.id} className="border-t border-stone-100">
-                    <th scope="row" className="px-3 py-2 font-medium">
-                      <Link className="inline-flex min-h-11 items-center text-brand-800 underline" to={`/library/pieces/${piece.id}/parts/${part.id}`}>{part.label}</Link>
+                    <th scope="row" className="px-3 py-1 font-medium">
+                      <Link className="inline-flex min-h-11 items-center text-brand-800 underline" to={href('/library/pieces/:pieceId/parts/:partId', { pieceId: piece.id, partId: part.id })}>{part.label}</Link>
+                      <span className="-mt-2 block pb-1 text-sm font-normal text-stone-700 sm:hidden">
+                        {part.instrument}
+                        {part.chairs.length ? ` · ${part.chairs.length > 1 ? 'chairs' : 'chair'} ${part.chairs.join(' & ')}` : ''}
+                      </span>
                     </th>
-                    <td className="px-3 py-2">{part.instrument}</td>
-                    <td className="px-3 py-2">{part.chairs.length ? part.chairs.join(' & ') : '—'}</td>
-                    <td className="px-3 py-2">
-                      {part.pages ? `${part.pages} page${part.pages === 1 ? '' : 's'}` : 'No file yet'}
-                      {(part.versions ?? 0) > 1 ? ` · ${part.versions} versions` : ''}
+                    <td className="hidden px-3 py-1 sm:table-cell">{part.instrument}</td>
+                    <td className="hidden px-3 py-1 sm:table-cell">{part.chairs.length ? part.chairs.join(' & ') : '—'}</td>
+                    <td className="px-3 py-1 text-stone-800">
+                      {part.pages ? <span className="whitespace-nowrap">{`${part.pages} page${part.pages === 1 ? '' : 's'}`}</span> : <span className="text-stone-600">No file yet</span>}
+                      {(part.versions ?? 0) > 1 ? <span className="whitespace-nowrap">{` · ${part.versions} versions`}</span> : ''}
                     </td>
                   </tr>
                 ))}

@@ -1,6 +1,6 @@
 import { type SubmissionResult } from '@conform-to/react'
 import { parseWithZod } from '@conform-to/zod/v4'
-import { data, Form, href } from 'react-router'
+import { data, Form, href, Link } from 'react-router'
 import { BackLink } from '#app/components/back-link.tsx'
 import { ErrorList, FormAlert } from '#app/components/forms.tsx'
 import { primaryButton, secondaryButton } from '#app/components/schedule-fields.tsx'
@@ -61,30 +61,34 @@ export async function action(args: Route.ActionArgs) {
 type Choice = { id: string; name: string }
 const control = 'block w-full rounded border border-stone-400 bg-white px-3 py-2 text-base aria-invalid:border-red-700 min-h-11'
 
-function PartFields({ prefix, instruments, errors, values }: { prefix: string; instruments: Choice[]; errors: Record<string, string[] | null | undefined>; values: { instrumentId: string; chairs: string; label: string; sortOrder: string } }) {
+/**
+ * Instrument, label, chairs and place of one part: two columns on a phone, one row on a laptop.
+ * Hints sit under the controls, so the controls of a row line up; `hints` shows them (the add form).
+ */
+function PartFields({ prefix, instruments, errors, values, hints }: { prefix: string; instruments: Choice[]; errors: Record<string, string[] | null | undefined>; values: { instrumentId: string; chairs: string; label: string; sortOrder: string }; hints: boolean }) {
   const field = (name: 'instrumentId' | 'chairs' | 'label' | 'sortOrder', label: string, input: React.ReactNode, hint?: string) => (
-    <div className="space-y-1">
+    <div className={`space-y-1 ${name === 'instrumentId' || name === 'label' ? 'col-span-2 lg:col-span-1' : ''}`}>
       <label htmlFor={`${prefix}-${name}`} className="block text-sm font-medium">{label}</label>
-      {hint ? <p id={`${prefix}-${name}-hint`} className="text-xs text-stone-700">{hint}</p> : null}
       {input}
+      {hint && hints ? <p id={`${prefix}-${name}-hint`} className="text-xs text-stone-700">{hint}</p> : null}
       <ErrorList id={`${prefix}-${name}-error`} errors={errors[name]} />
     </div>
   )
   const aria = (name: string, hint = false) => ({
     'aria-invalid': errors[name]?.length ? true : undefined,
-    'aria-describedby': [hint ? `${prefix}-${name}-hint` : '', errors[name]?.length ? `${prefix}-${name}-error` : ''].filter(Boolean).join(' ') || undefined,
+    'aria-describedby': [hint && hints ? `${prefix}-${name}-hint` : '', errors[name]?.length ? `${prefix}-${name}-error` : ''].filter(Boolean).join(' ') || undefined,
   })
   return (
-    <div className="grid gap-3 sm:grid-cols-[2fr_1fr_2fr_1fr]">
+    <div className="grid grid-cols-2 gap-3 lg:grid-cols-[2fr_2fr_1fr_1fr]">
       {field('instrumentId', 'Instrument', (
         <select id={`${prefix}-instrumentId`} name="instrumentId" defaultValue={values.instrumentId} className={control} {...aria('instrumentId')}>
           <option value="">Choose…</option>
           {instruments.map((instrument) => <option key={instrument.id} value={instrument.id}>{instrument.name}</option>)}
         </select>
       ))}
+      {field('label', 'Label', <input id={`${prefix}-label`} name="label" defaultValue={values.label} required className={control} autoComplete="off" {...aria('label', true)} />, 'As on the part: Clarinet in B♭ 2')}
       {field('chairs', 'Chairs', <input id={`${prefix}-chairs`} name="chairs" defaultValue={values.chairs} className={control} autoComplete="off" {...aria('chairs', true)} />, '1, or 1 & 3')}
-      {field('label', 'Label', <input id={`${prefix}-label`} name="label" defaultValue={values.label} required className={control} autoComplete="off" {...aria('label')} />)}
-      {field('sortOrder', 'Place', <input id={`${prefix}-sortOrder`} name="sortOrder" defaultValue={values.sortOrder} inputMode="numeric" className={control} {...aria('sortOrder', true)} />, 'Lower first')}
+      {field('sortOrder', 'Place', <input id={`${prefix}-sortOrder`} name="sortOrder" defaultValue={values.sortOrder} inputMode="numeric" className={control} {...aria('sortOrder', true)} />, 'Order in the list; lower first')}
     </div>
   )
 }
@@ -103,14 +107,20 @@ export default function PieceParts({ loaderData, actionData }: Route.ComponentPr
       <p>
         <BackLink to={href('/library/pieces/:pieceId', { pieceId: piece.id })}>{piece.title}</BackLink>
       </p>
-      <h1 className="text-3xl font-bold tracking-tight">Parts of {piece.title}</h1>
+      <header className="space-y-2">
+        <h1 className="text-3xl font-bold tracking-tight">Parts of {piece.title}</h1>
+        <p className="text-stone-700">
+          Add, rename, renumber or delete the parts. Their files are uploaded separately:{' '}
+          <Link to={`${href('/library/upload')}?${new URLSearchParams({ piece: piece.id })}`} className="text-brand-800 underline">upload parts for this piece</Link>.
+        </p>
+      </header>
       {answer?.result.error?.partId?.length ? <FormAlert>{answer.result.error.partId.join(' ')}</FormAlert> : null}
 
       <section aria-labelledby="add-heading" className="space-y-3 rounded-lg border border-stone-200 bg-white p-4 sm:p-5">
         <h2 id="add-heading" className="text-xl font-semibold">Add a part</h2>
         <Form method="post" className="space-y-3">
           <input type="hidden" name="intent" value="add" />
-          <PartFields prefix="new" instruments={instruments} errors={errorsFor(null)} values={{ instrumentId: addSent?.('instrumentId') ?? '', chairs: addSent?.('chairs') ?? '', label: addSent?.('label') ?? '', sortOrder: addSent?.('sortOrder') ?? '' }} />
+          <PartFields prefix="new" hints instruments={instruments} errors={errorsFor(null)} values={{ instrumentId: addSent?.('instrumentId') ?? '', chairs: addSent?.('chairs') ?? '', label: addSent?.('label') ?? '', sortOrder: addSent?.('sortOrder') ?? '' }} />
           <button type="submit" className={primaryButton}>Add the part</button>
         </Form>
       </section>
@@ -123,11 +133,15 @@ export default function PieceParts({ loaderData, actionData }: Route.ComponentPr
             const again = sent(part.id)
             return (
               <li key={part.id} className="rounded-lg border border-stone-200 bg-white p-4">
-                <h3 className="mb-2 font-semibold">{part.label}</h3>
+                <h3 className="mb-2 flex flex-wrap items-baseline gap-x-3 font-semibold">
+                  <Link to={href('/library/pieces/:pieceId/parts/:partId', { pieceId: piece.id, partId: part.id })} className="text-brand-800 underline">{part.label}</Link>
+                  <span className="text-sm font-normal text-stone-700">{part.pages ? `${part.pages} page${part.pages === 1 ? '' : 's'}` : 'No file yet'}</span>
+                </h3>
                 <Form method="post" className="space-y-3">
                   <input type="hidden" name="partId" value={part.id} />
                   <PartFields
                     prefix={`part-${part.id}`}
+                    hints={false}
                     instruments={instruments}
                     errors={errorsFor(part.id)}
                     values={again ? { instrumentId: again('instrumentId'), chairs: again('chairs'), label: again('label'), sortOrder: again('sortOrder') } : { instrumentId: part.instrumentId, chairs: part.chairs.join(' & '), label: part.label, sortOrder: String(part.sortOrder) }}

@@ -89,7 +89,7 @@ function formatBytes(bytes: number): string {
 }
 
 const smallButton = 'min-h-11 rounded border border-stone-300 bg-white px-3 py-2 text-sm font-semibold text-brand-800 hover:bg-stone-50'
-const dangerLink = 'inline-flex min-h-11 items-center rounded px-3 text-sm font-semibold text-red-800 underline'
+const dangerLink = 'inline-flex min-h-11 items-center text-sm font-semibold text-red-800 underline'
 
 function FileAction({ file, intent, children }: { file: PartFile; intent: 'make-current' | 'restore' | 'delete'; children: string }) {
   return (
@@ -140,6 +140,11 @@ export default function PartPage({ loaderData, actionData }: Route.ComponentProp
           {part.piece.libraryNumber ? ` (${part.piece.libraryNumber})` : ''} · {part.instrument}
           {part.chairs.length ? ` · ${part.chairs.length > 1 ? 'chairs' : 'chair'} ${part.chairs.join(' & ')}` : ''}
         </p>
+        {may.edit ? (
+          <p className="text-sm">
+            <Link to={href('/library/pieces/:pieceId/parts', { pieceId: part.piece.id })} className="text-brand-800 underline">Rename or renumber the parts</Link>
+          </p>
+        ) : null}
       </header>
 
       {actionData?.message ? <FormAlert>{actionData.message}</FormAlert> : null}

@@ -70,7 +70,7 @@ export async function action(args: Route.ActionArgs) {
   if (received.files.length === 0) fieldErrors.files = ['Choose the PDF files of the parts, or a ZIP of them.']
   if (!checked.ok || fieldErrors.files) {
     await discardReceived(runtime.storage, received.files)
-    const message = received.files.length ? 'Nothing was uploaded: correct the form and choose the files again.' : 'Nothing was uploaded.'
+    const message = received.files.length ? 'Nothing was uploaded: correct the form and choose the files again.' : 'Nothing was uploaded: correct what is marked below.'
     return data<ActionResult>({ message, fieldErrors, fields }, { status: 400 })
   }
   const staged = await stageUpload(
@@ -103,7 +103,11 @@ export default function UploadParts({ loaderData, actionData }: Route.ComponentP
       </header>
 
       {loaderData.unknownPiece ? <FormAlert tone="info">That piece is not in the library (any more). Choose it by its library number below, or start a new one.</FormAlert> : null}
-      {result ? <FormAlert>{result.message}</FormAlert> : null}
+      {result ? (
+        <div id="upload-problem">
+          <FormAlert>{result.message}</FormAlert>
+        </div>
+      ) : null}
 
       <div className="grid gap-6 lg:grid-cols-[minmax(0,3fr)_minmax(16rem,1fr)]">
         <Form method="post" encType="multipart/form-data" className="space-y-6" aria-describedby={result ? 'upload-problem' : undefined}>
@@ -130,7 +134,7 @@ export default function UploadParts({ loaderData, actionData }: Route.ComponentP
               <div className="space-y-4">
                 <TargetChoice value="new" checked={target === 'new'} label="A new piece">
                   <div className="grid gap-4 sm:grid-cols-2">
-                    <Field label="Title" errors={errors.title} inputProps={{ id: 'title', name: 'title', defaultValue: fields.title, maxLength: 200, autoComplete: 'off' }} />
+                    <Field label="Title" hint="As printed on the score." errors={errors.title} inputProps={{ id: 'title', name: 'title', defaultValue: fields.title, maxLength: 200, autoComplete: 'off' }} />
                     <Field label="Composer" hint="Optional; choose a name or type a new one." errors={errors.composer} inputProps={{ id: 'composer', name: 'composer', defaultValue: fields.composer, list: 'person-names', maxLength: 200, autoComplete: 'off' }} />
                   </div>
                 </TargetChoice>
@@ -157,7 +161,7 @@ export default function UploadParts({ loaderData, actionData }: Route.ComponentP
           </div>
         </Form>
 
-        <aside aria-labelledby="waiting-heading" className="space-y-3 rounded-lg border border-stone-200 bg-white p-4 sm:p-5 self-start">
+        <aside aria-labelledby="waiting-heading" className="space-y-3 self-start rounded-lg border border-stone-200 bg-white p-4 sm:p-5 lg:mt-3">
           <h2 id="waiting-heading" className="text-lg font-semibold">Your uploads waiting for review</h2>
           {waiting.length === 0 ? (
             <p className="text-sm text-stone-700">None. An upload you start waits here until you confirm or cancel it; after a day it is cleared away.</p>

@@ -3,7 +3,7 @@ import { data, Form, href, Link, useNavigation } from 'react-router'
 import { z } from 'zod'
 import { BackLink } from '#app/components/back-link.tsx'
 import { CheckboxField, ErrorList, FormAlert, SubmitButton } from '#app/components/forms.tsx'
-import { buttonLink, primaryLink } from '#app/components/member-ui.tsx'
+import { dangerButton, primaryButton, secondaryButton } from '#app/components/schedule-fields.tsx'
 import { auditContextOf, requirePermission, requireUser } from '#app/modules/identity/auth.server.ts'
 import { can } from '#app/modules/identity/permissions.ts'
 import {
@@ -115,11 +115,13 @@ export async function action(args: Route.ActionArgs) {
   if (value.intent === 'save') {
     const outcome = await saveCorrections(runtime.db, { batchId: batch.id, rows, timeZone }, audit)
     if (!outcome.ok) return data<ActionResult>({ message: outcome.message, rowErrors: outcome.rowErrors }, { status: 400 })
-    return data<ActionResult>({ message: outcome.changes.length ? `Saved ${outcome.changes.length} correction(s).` : 'Nothing had changed.', changes: outcome.changes })
+    const saved = outcome.changes.length
+    return data<ActionResult>({ message: saved ? `Saved ${saved} correction${saved === 1 ? '' : 's'}. Confirm when every row is right.` : 'Nothing had changed.', changes: outcome.changes })
   }
   const outcome = await confirmUpload(services, { batchId: batch.id, rows, userId: user.id, timeZone }, audit)
   if (!outcome.ok) return data<ActionResult>({ message: outcome.message, rowErrors: outcome.rowErrors }, { status: 400 })
-  return redirectWithToast(runtime, href('/library/upload/:batchId', { batchId: batch.id }), `Stored ${outcome.stored.length} file(s).`)
+  const stored = outcome.stored.length
+  return redirectWithToast(runtime, href('/library/upload/:batchId', { batchId: batch.id }), `Stored ${stored} file${stored === 1 ? '' : 's'}.`)
 }
 
 const STATUS_TEXT = { ready: 'Ready', check: 'Check', duplicate: 'Duplicate', refused: 'Refused' } as const
@@ -134,9 +136,10 @@ export default function ReviewUpload({ loaderData, actionData }: Route.Component
 
   if (batch.status === 'confirmed') {
     const pieceId = stored[0]?.pieceId ?? batch.piece?.id ?? null
+    const notStored = batch.rows.filter((row) => row.problem || !row.included)
     return (
       <article className="max-w-4xl space-y-6">
-        <BackLink to={uploadPage}>Upload</BackLink>
+        <BackLink to={uploadPage}>Upload parts</BackLink>
         <h1 className="text-3xl font-bold tracking-tight">
           {`Stored ${stored.length} file${stored.length === 1 ? '' : 's'} for `}{pieceId ? <Link to={piecePage(pieceId)} className="text-brand-800 underline">{pieceTitle}</Link> : pieceTitle}
         </h1>
@@ -152,9 +155,22 @@ export default function ReviewUpload({ loaderData, actionData }: Route.Component
             </li>
           ))}
         </ul>
+        {notStored.length ? (
+          <section aria-labelledby="not-stored-heading" className="space-y-2">
+            <h2 id="not-stored-heading" className="text-lg font-semibold">{`Not stored (${notStored.length})`}</h2>
+            <ul className="list-disc space-y-1 pl-5 text-stone-800">
+              {notStored.map((row) => (
+                <li key={row.id}>
+                  <span className="[overflow-wrap:anywhere]">{row.originalName}</span>
+                  <span className="text-stone-700">{row.problem ? ` — refused: ${row.problem}` : row.duplicateOf ? ` — a duplicate of ${row.duplicateOf}, left out` : ' — left out'}</span>
+                </li>
+              ))}
+            </ul>
+          </section>
+        ) : null}
         <p className="flex flex-wrap gap-3">
-          <Link to={uploadPage} className={primaryLink}>Upload more</Link>
-          {pieceId ? <Link to={piecePage(pieceId)} className={buttonLink}>Open the piece</Link> : null}
+          {pieceId ? <Link to={piecePage(pieceId)} className={primaryButton}>Open the piece</Link> : null}
+          <Link to={uploadPage} className={pieceId ? secondaryButton : primaryButton}>Upload more</Link>
         </p>
       </article>
     )
@@ -162,7 +178,7 @@ export default function ReviewUpload({ loaderData, actionData }: Route.Component
 
   return (
     <article className="max-w-6xl space-y-6">
-      <BackLink to={uploadPage}>Upload</BackLink>
+      <BackLink to={uploadPage}>Upload parts</BackLink>
       <header className="space-y-2">
         <p className="text-sm font-semibold uppercase tracking-wide text-stone-600">Review upload{batch.createdByName ? ` · by ${batch.createdByName}` : ''}</p>
         <h1 className="text-3xl font-bold tracking-tight">{pieceTitle}</h1>
@@ -192,14 +208,15 @@ export default function ReviewUpload({ loaderData, actionData }: Route.Component
           <input type="hidden" name="intent" value="cancel" />
           <CheckboxField label={`Yes, discard these ${kept} files`} errors={result?.rowErrors?.sure} inputProps={{ id: 'cancel-sure', name: 'sure', required: true }} />
           <div className="flex flex-wrap gap-3">
-            <SubmitButton disabled={busy}>Cancel upload</SubmitButton>
-            <Link to={href('/library/upload/:batchId', { batchId: batch.id })} className={buttonLink}>Keep reviewing</Link>
+            <button type="submit" disabled={busy} className={`${dangerButton} disabled:opacity-60`}>Cancel upload</button>
+            <Link to={href('/library/upload/:batchId', { batchId: batch.id })} className={secondaryButton}>Keep reviewing</Link>
           </div>
         </Form>
       ) : null}
 
       {batch.status === 'staged' ? (
         <Form method="post" className="space-y-4">
+          <p className="text-sm text-stone-700 md:hidden">The table is wider than the screen: swipe it sideways to see every column.</p>
           <div className="overflow-x-auto rounded-lg border border-stone-200 bg-white">
             <table className="w-full text-left text-sm">
               <caption className="sr-only">Files of this upload</caption>
@@ -221,10 +238,10 @@ export default function ReviewUpload({ loaderData, actionData }: Route.Component
           </div>
           <div className="flex flex-wrap gap-3">
             <SubmitButton name="intent" value="confirm" disabled={busy}>Confirm upload</SubmitButton>
-            <button type="submit" name="intent" value="save" disabled={busy} className="min-h-11 rounded border border-stone-400 bg-white px-4 py-2 font-semibold hover:bg-stone-100">
+            <button type="submit" name="intent" value="save" disabled={busy} className={`${secondaryButton} disabled:opacity-60`}>
               Save corrections
             </button>
-            <Link to={`${href('/library/upload/:batchId', { batchId: batch.id })}?cancel`} className={buttonLink}>Cancel upload</Link>
+            <Link to={`${href('/library/upload/:batchId', { batchId: batch.id })}?cancel`} className={secondaryButton}>Cancel upload…</Link>
           </div>
         </Form>
       ) : null}
@@ -234,53 +251,65 @@ export default function ReviewUpload({ loaderData, actionData }: Route.Component
 
 function FileRow({ row, instruments, errors }: { row: ReviewRow; instruments: { id: string; name: string }[]; errors?: RowErrors }) {
   const name = (field: string) => `files.${row.id}.${field}`
-  const rowErrors = ['instrumentId', 'chairs', 'label', 'include'].flatMap((field) => errors?.[name(field)] ?? [])
-  const attention = row.status !== 'ready' || rowErrors.length > 0
-  const errorId = `row-${row.id}-error`
+  // Each refusal sits under the control it is about, and the control points at it.
+  const problem = (field: 'instrumentId' | 'chairs' | 'label' | 'include') => {
+    const messages = errors?.[name(field)] ?? []
+    const id = `${row.id}-${field}-error`
+    return { messages, id, aria: messages.length ? { 'aria-invalid': true as const, 'aria-describedby': id } : {} }
+  }
+  const [instrument, chairs, label, include] = [problem('instrumentId'), problem('chairs'), problem('label'), problem('include')]
+  const refused = [instrument, chairs, label, include].some((field) => field.messages.length > 0)
+  const tint = refused ? 'bg-red-50' : row.status !== 'ready' ? 'bg-amber-50' : undefined
+  const control = 'block min-h-11 w-full rounded border border-stone-400 bg-white px-2 py-1 aria-invalid:border-red-700'
   return (
-    <tr className={attention ? 'bg-amber-50' : undefined}>
-      <th scope="row" className="px-3 py-2 align-top font-medium">
-        <span className="break-all">{row.originalName}</span>
+    <tr className={tint}>
+      <th scope="row" className={`min-w-40 px-3 py-2 align-top font-medium ${refused ? 'border-l-4 border-l-red-700' : ''}`}>
+        <span className="[overflow-wrap:anywhere]">{row.originalName}</span>
         {row.archiveName ? <span className="block text-xs font-normal text-stone-600">from {row.archiveName}</span> : null}
-        <ErrorList id={errorId} errors={rowErrors} />
       </th>
       <td className="px-3 py-2 align-top">
-        {row.problem ? '—' : (
-          <>
+        {row.problem ? <span className="text-stone-600">—</span> : (
+          <div className="min-w-44 space-y-1">
             <label htmlFor={`${row.id}-instrument`} className="sr-only">Instrument of {row.originalName}</label>
-            <select id={`${row.id}-instrument`} name={name('instrumentId')} defaultValue={row.instrumentId ?? ''} aria-describedby={rowErrors.length ? errorId : undefined} className="block min-h-11 w-full min-w-40 rounded border border-stone-400 bg-white px-2 py-1">
+            <select id={`${row.id}-instrument`} name={name('instrumentId')} defaultValue={row.instrumentId ?? ''} className={control} {...instrument.aria}>
               <option value="">Choose…</option>
-              {instruments.map((instrument) => <option key={instrument.id} value={instrument.id}>{instrument.name}</option>)}
+              {instruments.map((choice) => <option key={choice.id} value={choice.id}>{choice.name}</option>)}
             </select>
-          </>
-        )}
-      </td>
-      <td className="px-3 py-2 align-top">
-        {row.problem ? '—' : (
-          <div className="flex flex-wrap gap-2">
-            <div>
-              <label htmlFor={`${row.id}-chairs`} className="block text-xs text-stone-700">Chairs</label>
-              <input id={`${row.id}-chairs`} name={name('chairs')} defaultValue={row.chairs.join(' & ')} inputMode="text" className="block min-h-11 w-20 rounded border border-stone-400 bg-white px-2 py-1" />
-            </div>
-            <div>
-              <label htmlFor={`${row.id}-label`} className="block text-xs text-stone-700">Label</label>
-              <input id={`${row.id}-label`} name={name('label')} defaultValue={row.label ?? ''} className="block min-h-11 w-48 rounded border border-stone-400 bg-white px-2 py-1" />
-            </div>
-            {row.alsoFor.length ? <p className="w-full text-xs text-stone-700">Also for {row.alsoFor.map((shared) => shared.label).join(', ')}</p> : null}
+            <ErrorList id={instrument.id} errors={instrument.messages} />
           </div>
         )}
       </td>
-      <td className="px-3 py-2 align-top">{row.pageCount ?? '—'}</td>
       <td className="px-3 py-2 align-top">
+        {row.problem ? <span className="text-stone-600">—</span> : (
+          <div className="space-y-1">
+            <div className="flex gap-2">
+              <div className="w-16 shrink-0">
+                <label htmlFor={`${row.id}-chairs`} className="block text-xs text-stone-700">Chairs</label>
+                <input id={`${row.id}-chairs`} name={name('chairs')} defaultValue={row.chairs.join(' & ')} inputMode="text" autoComplete="off" className={control} {...chairs.aria} />
+              </div>
+              <div className="min-w-52 flex-1">
+                <label htmlFor={`${row.id}-label`} className="block text-xs text-stone-700">Label</label>
+                <input id={`${row.id}-label`} name={name('label')} defaultValue={row.label ?? ''} autoComplete="off" className={control} {...label.aria} />
+              </div>
+            </div>
+            <ErrorList id={chairs.id} errors={chairs.messages} />
+            <ErrorList id={label.id} errors={label.messages} />
+            {row.alsoFor.length ? <p className="text-xs text-stone-700">Also for {row.alsoFor.map((shared) => shared.label).join(', ')}</p> : null}
+          </div>
+        )}
+      </td>
+      <td className="px-3 py-2 align-top tabular-nums">{row.pageCount ?? '—'}</td>
+      <td className="min-w-44 px-3 py-2 align-top">
         <p className={row.status === 'ready' ? 'text-green-900' : row.status === 'refused' ? 'font-medium text-red-800' : 'font-medium text-amber-900'}>
           {`${STATUS_TEXT[row.status]}${row.status === 'check' && row.mappingNote ? `: ${row.mappingNote}` : ''}${row.status === 'duplicate' ? ` of ${row.duplicateOf}` : ''}${row.status === 'refused' ? `: ${row.problem}` : ''}`}
         </p>
         {row.problem ? null : (
           <div className="flex min-h-11 items-center gap-2">
-            <input type="checkbox" id={`${row.id}-include`} name={name('include')} defaultChecked={row.included} className="size-6 accent-brand-800" />
+            <input type="checkbox" id={`${row.id}-include`} name={name('include')} defaultChecked={row.included} className="size-6 accent-brand-800" {...include.aria} />
             <label htmlFor={`${row.id}-include`}>Include</label>
           </div>
         )}
+        <ErrorList id={include.id} errors={include.messages} />
       </td>
     </tr>
   )

@@ -80,7 +80,7 @@ describe('the review page', () => {
     const [, , c] = instruments
     const saved = await librarian.post(url, await formOf(batch.id, 'save', { [batch.files[1]?.id ?? '']: { instrumentId: c?.id ?? '', chairs: '2' } }))
     expect(saved.status).toBe(200)
-    expect(saved.text).toContain('Saved 1 correction(s)')
+    expect(saved.text).toContain('Saved 1 correction.')
     expect(saved.text).toContain(`mystery.pdf: instrument ${c?.name}, chairs 2, label “${c?.name} 2”`)
 
     const confirmed = await librarian.post(url, await formOf(batch.id, 'confirm'))
