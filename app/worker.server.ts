@@ -1,6 +1,6 @@
 import { ensureAuditPartitions } from '#app/modules/audit/audit.server.ts'
 import { canDeliverLinks, operatorTerminal, SEND_MAIL_JOB, sendMailJob } from '#app/modules/email/outbox.server.ts'
-import { STAGING_SWEEP_JOB, sweepStaging } from '#app/modules/library/upload-review.server.ts'
+import { STAGING_SWEEP_JOB, sweepStaging } from '#app/modules/library/upload-cleanup.server.ts'
 import { PASSWORD_RESET_JOB, passwordResetJob } from '#app/modules/identity/password-reset.server.ts'
 import { getBandProfile } from '#app/modules/settings/band-profile.server.ts'
 import { DEMO_FILES_JOB, demoFilesJob } from '#db/seed/demo-files.server.ts'

@@ -6,17 +6,9 @@ import { CheckboxField, ErrorList, FormAlert, SubmitButton } from '#app/componen
 import { dangerButton, primaryButton, secondaryButton } from '#app/components/schedule-fields.tsx'
 import { auditContextOf, requirePermission, requireUser } from '#app/modules/identity/auth.server.ts'
 import { can } from '#app/modules/identity/permissions.ts'
-import {
-  cancelUpload,
-  type Change,
-  confirmUpload,
-  getReviewBatch,
-  listStoredParts,
-  type ReviewRow,
-  type RowErrors,
-  saveCorrections,
-  summarise,
-} from '#app/modules/library/upload-review.server.ts'
+import { cancelUpload } from '#app/modules/library/upload-cleanup.server.ts'
+import { confirmUpload, listStoredParts } from '#app/modules/library/upload-confirm.server.ts'
+import { type Change, getReviewBatch, type ReviewRow, type RowErrors, saveCorrections, summarise } from '#app/modules/library/upload-review.server.ts'
 import { listInstruments } from '#app/modules/members/member-record.server.ts'
 import { formatTimestamp } from '#app/modules/site/dates.ts'
 import { bandProfile } from '#app/modules/site/site-frame.server.ts'

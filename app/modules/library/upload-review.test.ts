@@ -7,7 +7,9 @@ import { createStorage, type Storage } from '#app/platform/storage.server.ts'
 import { createTestDatabase, type TestDatabase } from '#tests/setup/database.ts'
 import { testAudit } from '#tests/setup/band-fixtures.ts'
 import { stageBatch } from '#tests/setup/upload-fixtures.ts'
-import { cancelUpload, confirmUpload, getReviewBatch, saveCorrections, summarise, sweepStaging } from './upload-review.server.ts'
+import { cancelUpload, sweepStaging } from './upload-cleanup.server.ts'
+import { confirmUpload } from './upload-confirm.server.ts'
+import { getReviewBatch, saveCorrections, summarise } from './upload-review.server.ts'
 
 let database: TestDatabase
 let directory: string
