@@ -43,7 +43,10 @@ LABEL org.opencontainers.image.title="band-platform" \
 # HOST must be 0.0.0.0 in a container (the app's default, 127.0.0.1, is
 # unreachable from outside it). DATA_DIR holds local file storage (files/) and,
 # without DATABASE_URL, the embedded PGlite database.
+# NODE_OPTIONS: the V8 flags of server/node-flags.ts, for every node process
+# in the image (the CMD, compose's migrate-then-serve, the CLI).
 ENV NODE_ENV=production \
+    NODE_OPTIONS=--max-semi-space-size=2 \
     HOST=0.0.0.0 \
     PORT=3000 \
     DATA_DIR=/data

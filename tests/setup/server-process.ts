@@ -3,9 +3,10 @@ import { once } from 'node:events'
 import { createServer } from 'node:net'
 import path from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
+import { SERVER_NODE_FLAGS } from '#server/node-flags.ts'
 
 /**
- * Runs `node server/index.ts …` (the production entry) as a separate process,
+ * Runs `node server/index.ts …` (the production entry, with its V8 flags) as a separate process,
  * the way an operator would, with exactly the environment given.
  */
 export type ServerProcess = {
@@ -16,7 +17,8 @@ export type ServerProcess = {
 }
 
 export function spawnServer(args: string[], env: Record<string, string>): ServerProcess {
-  const child = spawn(process.execPath, ['server/index.ts', ...args], {
+  // With the production V8 flags, so tests and benchmarks measure the server as it is run.
+  const child = spawn(process.execPath, [...SERVER_NODE_FLAGS, 'server/index.ts', ...args], {
     cwd: path.resolve('.'),
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
