@@ -1,5 +1,4 @@
 import { EncryptedPDFError, PDFDocument } from 'pdf-lib'
-import type { Storage } from '#app/platform/storage.server.ts'
 
 /**
  * Is a staged file really a PDF a musician can open? The signature first
@@ -39,23 +38,4 @@ export async function checkPdfBytes(bytes: Uint8Array): Promise<PdfCheck> {
   }
   if (pageCount < 1) return { ok: false, problem: PDF_PROBLEMS.noPages }
   return { ok: true, pageCount }
-}
-
-/**
- * Checks a staged object by reading it back. The parser needs the whole file,
- * so it is read into one buffer of its known size (at most the per-file
- * limit); callers check one file at a time, which bounds the memory.
- */
-export async function checkStagedPdf(storage: Storage, key: string, size: number): Promise<PdfCheck> {
-  if (size === 0) return { ok: false, problem: PDF_PROBLEMS.empty }
-  const bytes = Buffer.allocUnsafe(size)
-  let filled = 0
-  for await (const chunk of await storage.get(key)) {
-    const piece = chunk as Buffer
-    if (filled + piece.length > size) throw new Error(`Staged object ${key} is larger than the ${size} bytes stored`)
-    piece.copy(bytes, filled)
-    filled += piece.length
-  }
-  if (filled !== size) throw new Error(`Staged object ${key} has ${filled} bytes, expected ${size}`)
-  return checkPdfBytes(bytes)
 }

@@ -79,11 +79,6 @@ export async function readSearchTerms(db: Db, words: string[]): Promise<SearchTe
   return { groups: groups.map((group) => group.map((row) => row.term)), lexemes: groups.map((group) => group.map((row) => row.lexemes)) }
 }
 
-/** The words of a search with their typo alternatives (readSearchTerms without the lexemes). */
-export async function expandWords(db: Db, words: string[]): Promise<string[][]> {
-  return (await readSearchTerms(db, words)).groups
-}
-
 /**
  * The tsquery text: every word (or one of its alternatives) must match; the
  * last word also as a prefix, so "stri" finds "Stripes". `weights` narrows

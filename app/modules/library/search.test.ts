@@ -5,7 +5,7 @@ import { seedDemoBand } from '#db/seed/seed.server.ts'
 import { createTestDatabase, type TestDatabase } from '#tests/setup/database.ts'
 import type { LibraryReach } from './access.server.ts'
 import { LIBRARY_SORTS, type LibraryQuery, type LibrarySort, parseLibraryQuery } from './search-schema.ts'
-import { decodeCursor, encodeCursor, expandWords, searchChoices, searchPieces, searchWords, tsqueryText } from './search.server.ts'
+import { decodeCursor, encodeCursor, readSearchTerms, searchChoices, searchPieces, searchWords, tsqueryText } from './search.server.ts'
 
 const TIME_ZONE = 'Europe/London'
 const all: LibraryReach = { kind: 'all' }
@@ -60,13 +60,13 @@ describe('the words of a search', () => {
   })
 
   it('adds the nearest catalogue words for a misspelt word, and none for a known one', async () => {
-    const [holts, suite] = await expandWords(database.db, ['holts', 'suite'])
+    const [holts, suite] = (await readSearchTerms(database.db, ['holts', 'suite'])).groups
     expect(holts?.[0]).toBe('holts')
     expect(holts).toContain('holst')
     expect(holts?.length).toBeLessThanOrEqual(4)
     expect(suite).toEqual(['suite'])
     // The last word is being typed: a catalogue word starting with it is enough.
-    expect(await expandWords(database.db, ['stars', 'stri'])).toEqual([['stars'], ['stri']])
+    expect((await readSearchTerms(database.db, ['stars', 'stri'])).groups).toEqual([['stars'], ['stri']])
   })
 })
 
@@ -202,7 +202,7 @@ describe('sorts and keyset pages', () => {
     { q: 'overture', genre: 'overture' },
     { q: 'march', gradeMin: '3' },
   ])('relevance from the postings is the full ranking, page by page: %o', async (params) => {
-    const groups = await expandWords(database.db, searchWords(params.q ?? ''))
+    const { groups } = await readSearchTerms(database.db, searchWords(params.q ?? ''))
     const text = (weights = '') => sql`to_tsquery('english', ${tsqueryText(groups, weights)})`
     const { rows } = await sql<{ id: string }>`
       select id from pieces

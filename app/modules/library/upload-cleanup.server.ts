@@ -1,5 +1,5 @@
 import { type AuditContext, recordAudit, systemContext } from '#app/modules/audit/audit.server.ts'
-import { finalKeyOf, refusedBecause, type Refusal, type UploadServices } from './upload-review.server.ts'
+import { finalKeyOf, notStaged, type Refusal, type UploadServices } from './upload-review.server.ts'
 
 /**
  * Cancelled and abandoned batch uploads: cancel removes the staged files
@@ -27,15 +27,7 @@ export async function cancelUpload(
     await recordAudit(trx, audit, { action: 'upload.cancel', entity: ['upload_batch', input.batchId], details: { files: keys.length } })
     return keys
   })
-  if (!outcome) {
-    const now = await db
-      .selectFrom('upload_batches')
-      .leftJoin('users', 'users.id', 'upload_batches.confirmed_by')
-      .select(['upload_batches.status', 'upload_batches.confirmed_at', 'users.display_name'])
-      .where('upload_batches.id', '=', input.batchId)
-      .executeTakeFirst()
-    return { ok: false, message: now ? refusedBecause(now.status, now.display_name, now.confirmed_at, input.timeZone) : 'There is no such upload.' }
-  }
+  if (!outcome) return notStaged(db, input.batchId, input.timeZone)
   // After the commit; what cannot go now, the sweep removes within a day.
   for (const { staging_key: key } of outcome) {
     if (key) await storage.delete(key).catch((error: unknown) => services.logger?.warn({ err: error, key }, 'could not remove a staged file'))

@@ -3,7 +3,7 @@ import type { Db } from '#db/types.ts'
 import { nextLibraryNumber } from './library-numbers.server.ts'
 import { addFileVersion } from './part-file-versions.server.ts'
 import { findOrCreatePerson } from './people.server.ts'
-import { finalKeyOf, instrumentNames, type Refusal, refusedBecause, type RowErrors, type RowInput, saveCorrections, type UploadServices } from './upload-review.server.ts'
+import { finalKeyOf, instrumentNames, notStaged, type Refusal, type RowErrors, type RowInput, saveCorrections, type UploadServices } from './upload-review.server.ts'
 
 /**
  * Confirming a reviewed batch upload: the files move from staging to the
@@ -38,16 +38,7 @@ export async function confirmUpload(
     .where('status', '=', 'staged')
     .returning(['id', 'piece_id', 'new_piece_title', 'new_piece_composer'])
     .executeTakeFirst()
-  if (!claimed) {
-    const now = await db
-      .selectFrom('upload_batches')
-      .leftJoin('users', 'users.id', 'upload_batches.confirmed_by')
-      .select(['upload_batches.status', 'upload_batches.confirmed_at', 'users.display_name'])
-      .where('upload_batches.id', '=', input.batchId)
-      .executeTakeFirst()
-    if (!now) return { ok: false, message: 'There is no such upload.' }
-    return { ok: false, message: refusedBecause(now.status, now.display_name, now.confirmed_at, input.timeZone) }
-  }
+  if (!claimed) return notStaged(db, input.batchId, input.timeZone)
   const release = () =>
     db.updateTable('upload_batches').set({ status: 'staged', confirmed_by: null, updated_at: new Date() }).where('id', '=', input.batchId).where('status', '=', 'confirming').execute()
 

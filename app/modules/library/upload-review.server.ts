@@ -182,11 +182,22 @@ export async function instrumentNames(db: Db): Promise<Map<string, { name: strin
   return new Map(rows.map((row) => [row.id, { name: row.name, sortOrder: row.sortOrder }]))
 }
 
-export function refusedBecause(status: UploadBatchStatus, by: string | null, at: Date | null, timeZone: string): string {
+function refusedBecause(status: UploadBatchStatus, by: string | null, at: Date | null, timeZone: string): string {
   const when = at ? new Intl.DateTimeFormat('en-GB', { timeZone, dateStyle: 'medium', timeStyle: 'short' }).format(at) : null
   if (status === 'confirmed') return `This upload was already confirmed${by ? ` by ${by}` : ''}${when ? ` at ${when}` : ''}.`
   if (status === 'confirming') return `This upload is being confirmed${by ? ` by ${by}` : ''} right now.`
   return 'This upload was cancelled: its files are gone. Upload them again.'
+}
+
+/** The refusal for a batch that is no longer staged: who confirmed or cancelled it, and when. */
+export async function notStaged(db: Db, batchId: string, timeZone: string): Promise<Refusal> {
+  const now = await db
+    .selectFrom('upload_batches')
+    .leftJoin('users', 'users.id', 'upload_batches.confirmed_by')
+    .select(['upload_batches.status', 'upload_batches.confirmed_at', 'users.display_name'])
+    .where('upload_batches.id', '=', batchId)
+    .executeTakeFirst()
+  return { ok: false, message: now ? refusedBecause(now.status, now.display_name, now.confirmed_at, timeZone) : 'There is no such upload.' }
 }
 
 /**
