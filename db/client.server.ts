@@ -3,7 +3,9 @@ import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm'
 import { unaccent } from '@electric-sql/pglite/contrib/unaccent'
 import { Kysely, PostgresDialect, sql } from 'kysely'
 import { PGliteDialect } from 'kysely-pglite-dialect'
+import { createHash } from 'node:crypto'
 import pg from 'pg'
+import { wantsGenericPlan } from './generic-plan.ts'
 import type { Database } from './types.ts'
 
 /**
@@ -48,20 +50,25 @@ export async function openDatabase(target: DatabaseTarget, options: OpenOptions 
 }
 
 function openPostgres(target: Extract<DatabaseTarget, { kind: 'postgres' }>, options: OpenOptions): DatabaseHandle {
-  const pool = new pg.Pool({
+  const poolOptions = {
     connectionString: target.url,
     types: { getTypeParser: (oid: number, format?: 'text' | 'binary') => typeParsers[oid] ?? pg.types.getTypeParser(oid, format) },
     max: target.poolMax ?? 10,
     connectionTimeoutMillis: 5_000,
     idleTimeoutMillis: 30_000,
-  })
-  // An idle client whose server went away emits 'error' on the pool; without a
-  // listener that would crash the process instead of reconnecting later.
-  pool.on('error', (error) => options.onPoolError?.(error))
-  // A checked-out client has no pool listener: if the server goes away between
-  // two queries of a transaction, its 'error' would be uncaught. The query that
-  // follows fails on its own and is answered as "database unavailable".
-  pool.on('connect', (client) => client.on('error', (error) => options.onPoolError?.(error)))
+  }
+  const pool = new pg.Pool(poolOptions)
+  // Statements marked for a generic plan (db/generic-plan.ts, ADR 013) run here, prepared by name.
+  const genericPlanPool = new pg.Pool({ ...poolOptions, options: '-c plan_cache_mode=force_generic_plan' })
+  for (const each of [pool, genericPlanPool]) {
+    // An idle client whose server went away emits 'error' on the pool; without a
+    // listener that would crash the process instead of reconnecting later.
+    each.on('error', (error) => options.onPoolError?.(error))
+    // A checked-out client has no pool listener: if the server goes away between
+    // two queries of a transaction, its 'error' would be uncaught. The query that
+    // follows fails on its own and is answered as "database unavailable".
+    each.on('connect', (client) => client.on('error', (error) => options.onPoolError?.(error)))
+  }
   const unavailable = options.unavailable ?? ((cause: unknown) => new DatabaseUnavailableError(cause))
   const rethrow = (error: unknown): never => {
     throw isConnectionError(error) ? unavailable(error) : error
@@ -69,14 +76,28 @@ function openPostgres(target: Extract<DatabaseTarget, { kind: 'postgres' }>, opt
 
   const guardedPool = {
     options: pool.options,
-    end: () => pool.end(),
+    async end() {
+      await Promise.all([pool.end(), genericPlanPool.end()])
+    },
     async connect() {
       const client = await pool.connect().catch(rethrow)
+      // Kysely opens and closes its transactions with these statements; a marked statement inside one stays on its connection.
+      let inTransaction = false
       return new Proxy(client, {
         get(target, property, receiver) {
           if (property === 'query') {
-            return (...args: Parameters<pg.PoolClient['query']>) =>
-              (target.query as (...a: unknown[]) => Promise<unknown>)(...args).catch(rethrow)
+            return (...args: Parameters<pg.PoolClient['query']>) => {
+              const [text, values] = args
+              if (typeof text === 'string') {
+                if (/^(begin|start transaction)\b/i.test(text)) inTransaction = true
+                else if (/^(commit|rollback)$/i.test(text)) inTransaction = false
+                else if (!inTransaction && wantsGenericPlan(text)) {
+                  const name = `generic_${createHash('sha1').update(text).digest('base64url')}`
+                  return genericPlanPool.query({ name, text, values: values as unknown[] }).catch(rethrow)
+                }
+              }
+              return (target.query as (...a: unknown[]) => Promise<unknown>)(...args).catch(rethrow)
+            }
           }
           const value: unknown = Reflect.get(target, property, receiver)
           return typeof value === 'function' ? value.bind(target) : value

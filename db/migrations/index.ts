@@ -18,6 +18,7 @@ import * as m0016 from './0016_members_and_events.ts'
 import * as m0017 from './0017_authoring_set_list_positions.ts'
 import * as m0018 from './0018_music_library.ts'
 import * as m0019 from './0019_library_search_postings.ts'
+import * as m0020 from './0020_library_genre_browse.ts'
 
 /**
  * Every migration, in order. A static list (not a folder scan) so the server
@@ -44,4 +45,5 @@ export const migrations: Record<string, Migration> = {
   '0017_authoring_set_list_positions': m0017,
   '0018_music_library': m0018,
   '0019_library_search_postings': m0019,
+  '0020_library_genre_browse': m0020,
 }

@@ -1,4 +1,5 @@
 import { type RawBuilder, sql } from 'kysely'
+import { genericPlan } from '#db/generic-plan.ts'
 import type { Db } from '#db/types.ts'
 
 /**
@@ -48,7 +49,7 @@ function postings(words: PostingWords, after: RelevanceKey | null, perWord: numb
         select min(p.lexeme) from library_search_postings p
         where p.lexeme > prefixed.lexeme and p.lexeme < ${prefix} || chr(1114111)
       ), n + 1
-      from prefixed where prefixed.lexeme is not null and n <= ${MAX_PREFIXED_WORDS}
+      from prefixed where prefixed.lexeme is not null and n <= ${sql.lit(MAX_PREFIXED_WORDS)}
     ),
     words (lexeme) as (
       select unnest(${words.exact}::text[])
@@ -64,11 +65,11 @@ function postings(words: PostingWords, after: RelevanceKey | null, perWord: numb
         where p.lexeme = w.lexeme
           and (p.tier, p.title_length, p.sort_title, p.piece_id) > (${tier}::smallint, ${length}::integer, ${title}::text, ${id}::uuid)
         order by p.tier, p.title_length, p.sort_title, p.piece_id
-        limit ${perWord}
+        limit ${sql.lit(perWord)}
       ) as h
     ),
     through as (
-      select tier, title_length, sort_title, piece_id from hits where place = ${perWord}
+      select tier, title_length, sort_title, piece_id from hits where place = ${sql.lit(perWord)}
       order by tier, title_length, sort_title, piece_id limit 1
     ),
     kept as (
@@ -76,18 +77,22 @@ function postings(words: PostingWords, after: RelevanceKey | null, perWord: numb
       where (not exists (select 1 from through)
           or (h.tier, h.title_length, h.sort_title, h.piece_id)
             <= (select t.tier, t.title_length, t.sort_title, t.piece_id from through t))
-        and not exists (
-          select 1 from library_search_postings earlier join words w on w.lexeme = earlier.lexeme
-          where earlier.piece_id = h.piece_id
-            and (earlier.tier, earlier.title_length, earlier.sort_title, earlier.piece_id)
-              <= (${tier}::smallint, ${length}::integer, ${title}::text, ${id}::uuid)
-        )
+        ${after ? shownBefore(after) : sql``}
     )
     ${output}
   `
 }
 
-const tooBroad = sql`(select count(*) from prefixed where lexeme is not null) > ${MAX_PREFIXED_WORDS}`
+/** Not a piece some word placed at or before `after`: it was on an earlier page (on the first page there is none). */
+const shownBefore = ([tier, length, title, id]: RelevanceKey) => sql`
+  and not exists (
+    select 1 from library_search_postings earlier join words w on w.lexeme = earlier.lexeme
+    where earlier.piece_id = h.piece_id
+      and (earlier.tier, earlier.title_length, earlier.sort_title, earlier.piece_id)
+        <= (${tier}::smallint, ${length}::integer, ${title}::text, ${id}::uuid)
+  )`
+
+const tooBroad = sql`(select count(*) from prefixed where lexeme is not null) > ${sql.lit(MAX_PREFIXED_WORDS)}`
 
 /** The ids of one batch, as a subquery for `pieces.id in (…)` in the catalogue query (none when the prefix is too broad). */
 export function postedPieceIds(words: PostingWords, after: RelevanceKey | null, perWord: number): RawBuilder<string> {
@@ -96,9 +101,9 @@ export function postedPieceIds(words: PostingWords, after: RelevanceKey | null, 
 
 /** Where a batch ends: asked only when the catalogue found fewer pieces among its ids than it wanted. */
 export async function postingsBatch(db: Db, words: PostingWords, after: RelevanceKey | null, perWord: number): Promise<PostingsBatch> {
-  const { rows } = await postings(words, after, perWord, sql`
+  const { rows } = await sql`${genericPlan} ${postings(words, after, perWord, sql`
     select ${tooBroad} as too_broad, (select json_build_array(tier, title_length, sort_title, piece_id) from through) as through
-  `).execute(db)
+  `)}`.execute(db)
   const row = rows[0] as { too_broad: boolean; through: RelevanceKey | null } | undefined
   if (!row || row.too_broad) return { kind: 'too-broad' }
   return { kind: 'batch', through: row.through }
