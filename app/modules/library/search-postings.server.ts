@@ -39,6 +39,26 @@ const MAX_PREFIXED_WORDS = 50
  */
 function postings(words: PostingWords, after: RelevanceKey | null, perWord: number, output: RawBuilder<unknown>) {
   const [tier, length, title, id] = after ?? START
+  const [only, ...others] = words.exact
+  // One word, no prefix (the usual case): its next postings are the batch; nothing to merge.
+  if (only !== undefined && others.length === 0 && words.prefix === null) {
+    return sql`
+      with prefixed (lexeme) as (select null::text where false),
+      kept as (
+        select p.piece_id, p.tier, p.title_length, p.sort_title from library_search_postings p
+        where p.lexeme = ${only}
+          and (p.tier, p.title_length, p.sort_title, p.piece_id) > (${tier}::smallint, ${length}::integer, ${title}::text, ${id}::uuid)
+        order by p.tier, p.title_length, p.sort_title, p.piece_id
+        limit ${sql.lit(perWord)}
+      ),
+      through as (
+        select tier, title_length, sort_title, piece_id from kept
+        where (select count(*) from kept) = ${sql.lit(perWord)}
+        order by tier desc, title_length desc, sort_title desc, piece_id desc limit 1
+      )
+      ${output}
+    `
+  }
   const prefix = words.prefix ?? ''
   return sql`
     with recursive prefixed (lexeme, n) as (

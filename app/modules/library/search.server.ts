@@ -38,27 +38,39 @@ export function searchWords(q: string): string[] {
     .slice(0, MAX_WORDS)
 }
 
-/** A search's words with their typo alternatives (`groups`), and the lexemes of each (`lexemes[group][term]`). */
-export type SearchTerms = { groups: string[][]; lexemes: string[][][] }
+/**
+ * A search's words with their typo alternatives (`groups`), the lexemes of
+ * each (`lexemes[group][term]`), and whether the last word is matched as a
+ * prefix (`prefix`).
+ */
+export type SearchTerms = { groups: string[][]; lexemes: string[][][]; prefix: boolean }
 
 /**
  * The words of `q` and, for each one the catalogue does not hold, its nearest
  * catalogue words (trigram similarity ≥ 0.3) as alternatives; and the lexemes
  * (stemmed, as the search index holds them) of every one: "marches" → march,
  * "the" → none. The last word counts as known when a catalogue word starts
- * with it: it is matched as a prefix. One round trip.
+ * with it, and is matched as a prefix when some word of a live piece goes on
+ * from it ("stri" → stripes); when none does ("suite"), matching the word
+ * alone finds the same pieces without the index gathering every word that
+ * starts with it. One round trip.
  */
 export async function readSearchTerms(db: Db, words: string[]): Promise<SearchTerms> {
-  if (words.length === 0) return { groups: [], lexemes: [] }
+  if (words.length === 0) return { groups: [], lexemes: [], prefix: false }
   const typo = words.map((word) => word.length >= TYPO_MIN_LENGTH && !/^\d+$/.test(word))
   const prefix = words.map((word, index) => index === words.length - 1 && word.length >= PREFIX_MIN_LENGTH)
-  const { rows } = await sql<{ n: number; term: string; lexemes: string[] }>`${genericPlan}
+  const { rows } = await sql<{ n: number; term: string; lexemes: string[]; extended: boolean }>`${genericPlan}
     with input as (
       -- Known words are looked up first (an index probe), so only unknown ones pay for the trigram scan.
       select w.*, w.typo and not exists (
         select 1 from library_search_terms known
         where known.term = w.word or (w.prefix and known.term >= w.word and known.term < w.word || chr(1114111) and known.term like w.word || '%')
-      ) as unknown
+      ) as unknown,
+      w.prefix and exists (
+        select 1 from library_search_postings p
+        cross join lateral (select (tsvector_to_array(to_tsvector('english', w.word)))[1] as stem) as s
+        where p.lexeme > s.stem and p.lexeme < s.stem || chr(1114111)
+      ) as extended
       from unnest(${words}::text[], ${typo}::boolean[], ${prefix}::boolean[]) with ordinality as w(word, typo, prefix, n)
     ),
     alternatives as (
@@ -71,34 +83,38 @@ export async function readSearchTerms(db: Db, words: string[]): Promise<SearchTe
         limit ${sql.lit(TYPO_ALTERNATIVES)}
       ) as t
     )
-    select n::int, term, tsvector_to_array(to_tsvector('english', term)) as lexemes
-    from (select n, word as term, 0 as alternative, 1::real as score from input
-          union all select n, term, 1, score from alternatives) as terms
+    select n::int, term, tsvector_to_array(to_tsvector('english', term)) as lexemes, extended
+    from (select n, word as term, 0 as alternative, 1::real as score, extended from input
+          union all select n, term, 1, score, false from alternatives) as terms
     order by n, alternative, score desc, term
   `.execute(db)
   const groups = words.map((_word, index) => rows.filter((row) => row.n === index + 1))
-  return { groups: groups.map((group) => group.map((row) => row.term)), lexemes: groups.map((group) => group.map((row) => row.lexemes)) }
+  return {
+    groups: groups.map((group) => group.map((row) => row.term)),
+    lexemes: groups.map((group) => group.map((row) => row.lexemes)),
+    prefix: groups.at(-1)?.[0]?.extended ?? false,
+  }
 }
 
 /**
  * The tsquery text: every word (or one of its alternatives) must match; the
- * last word also as a prefix, so "stri" finds "Stripes". `weights` narrows
- * every word to those fields ('A' the title, 'AB' title, composer or
- * arranger), for the relevance tier. Words hold only [a-z0-9], so nothing in
- * them can be read as tsquery syntax.
+ * last word also as a prefix when `prefix`, so "stri" finds "Stripes".
+ * `weights` narrows every word to those fields ('A' the title, 'AB' title,
+ * composer or arranger), for the relevance tier. Words hold only [a-z0-9],
+ * so nothing in them can be read as tsquery syntax.
  */
-export function tsqueryText(groups: string[][], weights = ''): string {
-  return groups
+export function tsqueryText(terms: Pick<SearchTerms, 'groups' | 'prefix'>, weights = ''): string {
+  return terms.groups
     .map((group, index) => {
-      const terms = group.map((term, position) => (isPrefix(groups, index, position) ? `${term}:*${weights}` : weights ? `${term}:${weights}` : term))
-      return terms.length > 1 ? `(${terms.join(' | ')})` : (terms[0] ?? '')
+      const each = group.map((term, position) => (isPrefix(terms, index, position) ? `${term}:*${weights}` : weights ? `${term}:${weights}` : term))
+      return each.length > 1 ? `(${each.join(' | ')})` : (each[0] ?? '')
     })
     .join(' & ')
 }
 
-/** Only the last word, as typed (not its alternatives), is matched as a prefix, and only from three letters. */
-const isPrefix = (groups: string[][], index: number, position: number) =>
-  index === groups.length - 1 && position === 0 && (groups[index]?.[0]?.length ?? 0) >= PREFIX_MIN_LENGTH
+/** Only the last word, as typed (not its alternatives), is matched as a prefix. */
+const isPrefix = ({ groups, prefix }: Pick<SearchTerms, 'groups' | 'prefix'>, index: number, position: number) =>
+  prefix && index === groups.length - 1 && position === 0
 
 type Cast = 'text' | 'uuid' | 'boolean' | 'numeric' | 'timestamptz'
 type Key = { expr: RawBuilder<unknown>; cast: Cast }
@@ -199,7 +215,8 @@ export async function searchPieces(db: Db, options: SearchOptions): Promise<Sear
   const words = query.q ? searchWords(query.q) : []
   const terms = await readSearchTerms(db, words)
   const { groups } = terms
-  const tsquery = (weights = '') => sql`to_tsquery('english', ${tsqueryText(groups, weights)})`
+  // A subquery, so the query is parsed and stemmed once per statement, not once per row (a generic plan cannot fold it).
+  const tsquery = (weights = '') => sql`(select to_tsquery('english', ${tsqueryText(terms, weights)}))`
   const match: TextMatch | null = groups.length ? { any: tsquery(), title: tsquery('A'), titleOrPeople: tsquery('AB') } : null
   const sort = query.sort === 'relevance' && !match ? 'title' : query.sort
   const order = orderFor(sort, match)
@@ -207,7 +224,6 @@ export async function searchPieces(db: Db, options: SearchOptions): Promise<Sear
 
   // The matching pieces in the sort's order, ids only: the planner stops at the page's end on an index of migration 0019.
   let matches = db.selectFrom('pieces').where(visiblePiece(reach, options.timeZone)).select('pieces.id')
-  if (match) matches = matches.where(sql<boolean>`pieces.search_vector @@ ${match.any}`)
   if (query.composerId) matches = matches.where('pieces.composer_id', '=', query.composerId)
   if (query.composer) {
     const pattern = likePattern(foldText(query.composer.trim()))
@@ -287,12 +303,14 @@ export async function searchPieces(db: Db, options: SearchOptions): Promise<Sear
 
   /** The next `count` matches after `after` (the exact way: every match ranked). */
   const ranked = (after: CursorValue[] | undefined, count: number) => {
-    if (!after) return pageOf(matches, count)
+    const matched = match ? matches.where(sql<boolean>`pieces.search_vector @@ ${match.any}`) : matches
+    if (!after) return pageOf(matched, count)
     const tuple = sql`(${sql.join(order.keys.map((k) => k.expr))})`
     const values = sql`(${sql.join(order.keys.map((k, index) => sql`${after[index]}::${sql.raw(k.cast)}`))})`
-    return pageOf(matches.where(sql<boolean>`${tuple} ${sql.raw(order.direction === 'asc' ? '>' : '<')} ${values}`), count)
+    return pageOf(matched.where(sql<boolean>`${tuple} ${sql.raw(order.direction === 'asc' ? '>' : '<')} ${values}`), count)
   }
-  // One word matched by relevance, for a librarian: the next candidates come ranked from the postings (ADR 012).
+  // One word matched by relevance, for a librarian: the next candidates come ranked from the postings (ADR 012),
+  // each of them a piece with that word, so the text match is not checked again.
   const fetched =
     (sort === 'relevance' && reach.kind === 'all'
       ? await fromPostings(db, terms, cursor as RelevanceKey | undefined, limit + 1, (ids, count) =>
@@ -343,13 +361,14 @@ async function fromPostings<Row>(
 }
 
 /** The lexemes of the one word a search comes down to, or null when it is none or several (or a term stems to two). */
-function oneWord({ groups, lexemes }: SearchTerms): PostingWords | null {
+function oneWord(terms: SearchTerms): PostingWords | null {
+  const { lexemes } = terms
   if (lexemes.some((group) => group.some((list) => list.length > 1))) return null
   const found = lexemes.flatMap((group, index) => (group.some((list) => list.length > 0) ? [index] : []))
   const [index] = found
   if (found.length !== 1 || index === undefined) return null
   const stems = (lexemes[index] ?? []).map((list) => list[0])
-  const prefix = isPrefix(groups, index, 0) ? (stems[0] ?? null) : null
+  const prefix = isPrefix(terms, index, 0) ? (stems[0] ?? null) : null
   return { exact: stems.filter((stem, position): stem is string => stem !== undefined && !(prefix !== null && position === 0)), prefix }
 }
 

@@ -53,9 +53,10 @@ describe('the words of a search', () => {
     expect(searchWords('“Stars” — and/Stripes')).toEqual(['stars', 'and', 'stripes'])
   })
 
-  it('writes tsquery text from plain words only, the last one as a prefix', () => {
-    expect(tsqueryText([['holts', 'holst'], ['suite']])).toBe('(holts | holst) & suite:*')
-    expect(tsqueryText([['stars'], ['stri']])).toBe('stars & stri:*')
+  it('writes tsquery text from plain words only, the last one as a prefix when asked', () => {
+    expect(tsqueryText({ groups: [['holts', 'holst'], ['suite']], prefix: true })).toBe('(holts | holst) & suite:*')
+    expect(tsqueryText({ groups: [['stars'], ['stri']], prefix: true }, 'A')).toBe('stars:A & stri:*A')
+    expect(tsqueryText({ groups: [['holst'], ['suite']], prefix: false })).toBe('holst & suite')
     expect(searchWords("o'brien & (drop) | table:*")).toEqual(['o', 'brien', 'drop', 'table'])
   })
 
@@ -67,6 +68,19 @@ describe('the words of a search', () => {
     expect(suite).toEqual(['suite'])
     // The last word is being typed: a catalogue word starting with it is enough.
     expect((await readSearchTerms(database.db, ['stars', 'stri'])).groups).toEqual([['stars'], ['stri']])
+  })
+
+  it('matches the last word as a prefix only when a word of the catalogue goes on from it, finding the same pieces', async () => {
+    const matching = async (text: string) =>
+      (await sql<{ n: number }>`select count(*)::int as n from pieces where deleted_at is null and search_vector @@ to_tsquery('english', ${text})`.execute(database.db)).rows[0]?.n
+    expect((await readSearchTerms(database.db, ['stars', 'stri'])).prefix).toBe(true)
+    const exact: string[] = []
+    for (const q of ['holst suite', 'march', 'sousa stars stripes', 'first suite', 'colonel bogey', 'overture']) {
+      const terms = await readSearchTerms(database.db, searchWords(q))
+      if (!terms.prefix) exact.push(q)
+      expect(await matching(tsqueryText(terms))).toBe(await matching(tsqueryText({ ...terms, prefix: true })))
+    }
+    expect(exact.length).toBeGreaterThan(2)
   })
 })
 
@@ -202,8 +216,8 @@ describe('sorts and keyset pages', () => {
     { q: 'overture', genre: 'overture' },
     { q: 'march', gradeMin: '3' },
   ])('relevance from the postings is the full ranking, page by page: %o', async (params) => {
-    const { groups } = await readSearchTerms(database.db, searchWords(params.q ?? ''))
-    const text = (weights = '') => sql`to_tsquery('english', ${tsqueryText(groups, weights)})`
+    const terms = await readSearchTerms(database.db, searchWords(params.q ?? ''))
+    const text = (weights = '') => sql`to_tsquery('english', ${tsqueryText(terms, weights)})`
     const { rows } = await sql<{ id: string }>`
       select id from pieces
       where deleted_at is null and search_vector @@ ${text()}
