@@ -2,6 +2,7 @@ import { performance } from 'node:perf_hooks'
 import { sql } from 'kysely'
 import { parseLibraryQuery } from '../app/modules/library/search-schema.ts'
 import { searchPieces } from '../app/modules/library/search.server.ts'
+import { DEFAULT_DATABASE_POOL_MAX } from '../app/platform/config.server.ts'
 import { openDatabase } from '../db/client.server.ts'
 import type { Db } from '../db/types.ts'
 import { createTestDatabase } from '../tests/setup/database.ts'
@@ -132,13 +133,14 @@ export const librarySearch: Benchmark = {
       return
     }
     const database = await createTestDatabase()
-    const handle = await openDatabase({ kind: 'postgres', url: database.url ?? '', poolMax: CALLERS })
+    // The pool a server process has by default (DATABASE_POOL_MAX): ten callers share its connections.
+    const handle = await openDatabase({ kind: 'postgres', url: database.url ?? '', poolMax: DEFAULT_DATABASE_POOL_MAX })
     try {
       const seconds = await seedCatalogue(handle.db)
       const counts = await sql<{ pieces: number; parts: number; people: number; terms: number }>`
         select (select count(*)::int from pieces) pieces, (select count(*)::int from parts) parts,
                (select count(*)::int from people) people, (select count(*)::int from library_search_terms) terms`.execute(handle.db)
-      console.log(`seeded in ${seconds.toFixed(1)} s (search trigger included):`, counts.rows[0])
+      console.log(`seeded in ${seconds.toFixed(1)} s (search trigger included):`, counts.rows[0], `; ${DEFAULT_DATABASE_POOL_MAX} connections per pool`)
       const table: Record<string, Record<string, string | number>> = {}
       let pass = true
       for (const { kind, params } of KINDS) {

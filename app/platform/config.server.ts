@@ -10,6 +10,13 @@ import type { StorageConfig } from './storage.server.ts'
  * `loadConfig()` refuses to start with one message that names each bad variable.
  */
 
+/**
+ * Connections per pool (ADR 013): about twice the database machine's cores,
+ * plus one. More callers wait in the app for a free connection, which costs
+ * less than more PostgreSQL backends taking turns on the same cores.
+ */
+export const DEFAULT_DATABASE_POOL_MAX = 5
+
 const blankToUndefined = (value: unknown) =>
   typeof value === 'string' && value.trim() === '' ? undefined : value
 
@@ -84,7 +91,7 @@ const EnvironmentSchema = z
     HOST: z.preprocess(blankToUndefined, z.string().default('127.0.0.1')),
     PUBLIC_URL: urlWithProtocols(['http:', 'https:'], 'https://band.example.org'),
     DATABASE_URL: urlWithProtocols(['postgres:', 'postgresql:'], 'postgres://user:pass@host:5432/band'),
-    DATABASE_POOL_MAX: integer(1, 100, 10),
+    DATABASE_POOL_MAX: integer(1, 100, DEFAULT_DATABASE_POOL_MAX),
     MIGRATION_DATABASE_URL: urlWithProtocols(['postgres:', 'postgresql:'], 'postgres://owner:pass@host:5432/band'),
     REDIS_URL: urlWithProtocols(['redis:', 'rediss:'], 'redis://127.0.0.1:6379'),
     REDIS_KEY_PREFIX: z.preprocess(

@@ -32,7 +32,7 @@ describe('loadConfig', () => {
       PUBLIC_URL: 'https://band.example.org/',
     })
     expect(config.siteUrl).toBe('https://band.example.org')
-    expect(config.database).toEqual({ kind: 'postgres', url: 'postgres://band:secret@db:5432/band', poolMax: 10 })
+    expect(config.database).toEqual({ kind: 'postgres', url: 'postgres://band:secret@db:5432/band', poolMax: 5 })
     expect(config.redisUrl).toBe('redis://cache:6379')
     expect(config.storage).toMatchObject({ kind: 's3', bucket: 'band-files', forcePathStyle: false })
     expect(config.port).toBe(8080)
