@@ -2,7 +2,7 @@ import { type Expression, type RawBuilder, sql } from 'kysely'
 import { genericPlan } from '#db/generic-plan.ts'
 import type { Db } from '#db/types.ts'
 import { type LibraryReach, visiblePart, visiblePiece } from './access.server.ts'
-import { isFiltered, type LibraryQuery, type LibrarySort, PAGE_SIZE } from './search-schema.ts'
+import { type LibraryQuery, type LibrarySort, PAGE_SIZE } from './search-schema.ts'
 import { type PostingWords, postedPieceIds, postingsBatch, type RelevanceKey } from './search-postings.server.ts'
 
 /**
@@ -231,9 +231,10 @@ export async function searchPieces(db: Db, options: SearchOptions): Promise<Sear
   }
   if (query.genre) matches = matches.where(sql<boolean>`lower(pieces.genre) = ${query.genre.toLowerCase()}`)
   if (query.ensemble) matches = matches.where(sql<boolean>`lower(pieces.ensemble) = ${query.ensemble.toLowerCase()}`)
-  if (query.ownership) matches = matches.where('pieces.ownership', '=', query.ownership)
-  if (query.gradeMin !== undefined) matches = matches.where('pieces.grade', '>=', String(query.gradeMin))
-  if (query.gradeMax !== undefined) matches = matches.where('pieces.grade', '<=', String(query.gradeMax))
+  // Values from a fixed list (zod-checked) are written into the text, so even a plan made once knows how many rows they keep.
+  if (query.ownership) matches = matches.where('pieces.ownership', '=', sql.lit(query.ownership))
+  if (query.gradeMin !== undefined) matches = matches.where('pieces.grade', '>=', sql.lit(String(query.gradeMin)))
+  if (query.gradeMax !== undefined) matches = matches.where('pieces.grade', '<=', sql.lit(String(query.gradeMax)))
   if (query.missingParts) matches = matches.where('pieces.parts_status', '=', 'incomplete')
   if (query.hasParts) {
     matches = matches.where((eb) =>
@@ -250,8 +251,9 @@ export async function searchPieces(db: Db, options: SearchOptions): Promise<Sear
     )
   }
   for (const k of order.keys) matches = matches.orderBy(k.expr as Expression<unknown>, order.direction)
-  // A filter's values decide which index pays (a rare genre, a wide grade range): those statements are planned for their values.
-  const planOnce = !isFiltered({ ...query, q: undefined, after: undefined })
+  // Free text whose value decides which index pays (an ensemble, part of a composer's name) is planned for its value;
+  // a genre or a composer is served by its index (migration 0020, pieces_composer_idx) whatever the value.
+  const planOnce = !query.ensemble && !query.composer
 
   /** The page: `count` of `candidates` with what the list shows, the people and part counts read for those rows only. */
   const pageOf = (candidates: typeof matches, count: number) => {
