@@ -1,16 +1,16 @@
 import { randomBytes, randomUUID } from 'node:crypto'
 import path from 'node:path'
-import { createRequestHandler } from '@react-router/express'
 import compression from 'compression'
 import express, { type NextFunction, type Request, type RequestHandler, type Response } from 'express'
 import helmet from 'helmet'
 import { RouterContextProvider, type ServerBuild } from 'react-router'
-import { requestInfoContext, runtimeContext } from '#app/platform/context.ts'
+import { nodeBodyContext, requestInfoContext, runtimeContext } from '#app/platform/context.ts'
 import { wakeLocalWorkers } from '#app/platform/jobs.server.ts'
 import type { Runtime } from '#app/platform/runtime.server.ts'
 import { bodyLimitFor } from './body-limit.ts'
 import { liveness, readiness } from './health.ts'
 import { limitByIp } from './rate-limit.ts'
+import { createRequestHandler } from './request-handler.ts'
 import { sendStatusPage } from './status-page.ts'
 
 export type AppOptions = {
@@ -71,9 +71,10 @@ export function createApp(runtime: Runtime, options: AppOptions) {
       build: options.build,
       mode: config.isProduction ? 'production' : 'development',
       // What every loader, action and middleware reads: the runtime and this request.
-      getLoadContext: (req, res) => {
+      getLoadContext: (req, res, body) => {
         const context = new RouterContextProvider()
         context.set(runtimeContext, runtime)
+        context.set(nodeBodyContext, () => body.node())
         context.set(requestInfoContext, {
           requestId: String(res.locals.requestId),
           cspNonce: String(res.locals.cspNonce),

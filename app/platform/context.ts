@@ -1,3 +1,4 @@
+import type { Readable } from 'node:stream'
 import { createContext } from 'react-router'
 import type { Runtime } from './runtime.server.ts'
 
@@ -19,3 +20,11 @@ export type RequestInfo = {
 }
 
 export const requestInfoContext = createContext<RequestInfo>()
+
+/**
+ * The request body as the Node stream it arrives on, for a route that reads a
+ * large body itself (the batch upload) and so skips the web stream around it.
+ * Gives the stream once, and null when the web body was read first or when no
+ * HTTP edge put one in (a test calling an action with a web Request).
+ */
+export const nodeBodyContext = createContext<() => Readable | null>(() => null)

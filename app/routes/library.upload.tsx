@@ -14,7 +14,7 @@ import { listStagedBatches } from '#app/modules/library/upload-review.server.ts'
 import { receiveUpload, UploadInterruptedError } from '#app/modules/library/upload-stream.server.ts'
 import { formatTimestamp } from '#app/modules/site/dates.ts'
 import { bandProfile } from '#app/modules/site/site-frame.server.ts'
-import { runtimeContext } from '#app/platform/context.ts'
+import { nodeBodyContext, runtimeContext } from '#app/platform/context.ts'
 import { redirectWithToast } from '#app/platform/toast.server.ts'
 import type { Route } from './+types/library.upload'
 
@@ -57,7 +57,8 @@ export async function action(args: Route.ActionArgs) {
   const batchId = randomUUID()
   let received
   try {
-    const body = Readable.fromWeb(request.body as NodeReadableStream<Uint8Array>)
+    // The Node stream the body arrives on when the HTTP edge offers it: no web stream in between (ADR 014).
+    const body = args.context.get(nodeBodyContext)() ?? Readable.fromWeb(request.body as NodeReadableStream<Uint8Array>)
     received = await receiveUpload({ storage: runtime.storage }, { body, contentType, batchId, limits, signal: request.signal })
   } catch (error) {
     if (!(error instanceof UploadInterruptedError)) throw error

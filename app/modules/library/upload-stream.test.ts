@@ -15,7 +15,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest'
 import { createStorage, type Storage } from '#app/platform/storage.server.ts'
 import { makePdf, makeZip } from '#tests/setup/library-files.ts'
 import { DEFAULT_UPLOAD_LIMITS } from './upload-limits.server.ts'
-import { receiveUpload, UPLOAD_PROBLEMS, UploadInterruptedError } from './upload-stream.server.ts'
+import { receiveUpload, SETTLING_AT_ONCE, UPLOAD_PROBLEMS, UploadInterruptedError } from './upload-stream.server.ts'
 
 /**
  * Storage failing in the middle of a batch: nothing of the batch may be left
@@ -227,6 +227,72 @@ describe('an upload of very many small parts', () => {
     expect(received.files.slice(8, 11).map((file) => file.originalName)).toEqual(['b 0.txt', 'b 1.txt', 'b 2.txt'])
     expect(received.files.at(-1)).toMatchObject({ originalName: '…', problem: UPLOAD_PROBLEMS.restNotRead(3) })
     await storage.close()
+    await rm(directory, { recursive: true, force: true })
+  })
+})
+
+describe('each file made durable while the next one arrives', () => {
+  /**
+   * Local storage whose puts, once they have written the whole file, wait
+   * until the next file's put has begun (as a slow fsync would keep them
+   * waiting); the last file's put, one after a put failed, or one left
+   * waiting 2 s (an upload that stores one file at a time) goes on anyway.
+   */
+  function slowToSettle(inner: Storage, files: number, failing?: number) {
+    const begun: PromiseWithResolvers<void>[] = Array.from({ length: files + 1 }, () => Promise.withResolvers<void>())
+    const failed = Promise.withResolvers<void>()
+    let puts = 0
+    let pending = 0
+    const seen = { mostPending: 0, begunWhileEarlierPending: 0 }
+    const storage: Storage = {
+      ...inner,
+      async put(key, body, options) {
+        const index = puts++
+        if (pending > 0) seen.begunWhileEarlierPending++
+        pending++
+        seen.mostPending = Math.max(seen.mostPending, pending)
+        begun[index]?.resolve()
+        try {
+          const stored = await inner.put(key, body, options)
+          if (index + 1 < files) await Promise.race([begun[index + 1]?.promise, failed.promise, new Promise((resolve) => setTimeout(resolve, 2_000))])
+          if (index === failing) {
+            failed.resolve()
+            throw new Error('EIO: the sync failed')
+          }
+          return stored
+        } finally {
+          pending--
+        }
+      },
+    }
+    return { storage, seen }
+  }
+
+  test('the next file is read while the ones before it settle, a few at most', async () => {
+    const directory = await mkdtemp(path.join(tmpdir(), 'upload-overlap-'))
+    const inner = createStorage({ kind: 'local', directory })
+    const files = await parts(SETTLING_AT_ONCE + 4, 64 * 1024)
+    const { storage, seen } = slowToSettle(inner, files.length)
+    const received = await receiveUpload({ storage }, { ...multipart(files), batchId: randomUUID(), limits: DEFAULT_UPLOAD_LIMITS })
+    expect(received.files.map((file) => [file.originalName, file.problem, file.sha256?.length])).toEqual(files.map((file) => [file.name, null, 64]))
+    // Every put after the first began while the one before it was still settling; never more than the bound settling, and one receiving.
+    expect(seen.begunWhileEarlierPending).toBe(files.length - 1)
+    expect(seen.mostPending).toBeLessThanOrEqual(SETTLING_AT_ONCE + 1)
+    await inner.close()
+    await rm(directory, { recursive: true, force: true })
+  })
+
+  test('a put that fails after its file has arrived fails the upload, and no file before or after it is left', async () => {
+    const directory = await mkdtemp(path.join(tmpdir(), 'upload-overlap-fail-'))
+    const inner = createStorage({ kind: 'local', directory })
+    const files = await parts(4, 64 * 1024)
+    const { storage, seen } = slowToSettle(inner, files.length, 1)
+    await expect(receiveUpload({ storage }, { ...multipart(files), batchId: randomUUID(), limits: DEFAULT_UPLOAD_LIMITS })).rejects.toMatchObject({ reason: 'storage' })
+    // The third file was already being stored when the second one's put failed.
+    expect(seen.begunWhileEarlierPending).toBeGreaterThanOrEqual(2)
+    const left = (await readdir(directory, { recursive: true, withFileTypes: true })).filter((entry) => entry.isFile())
+    expect(left).toEqual([])
+    await inner.close()
     await rm(directory, { recursive: true, force: true })
   })
 })
