@@ -228,11 +228,12 @@ export default function ReviewUpload({ loaderData, actionData }: Route.Component
               </tbody>
             </table>
           </div>
+          {/* Save comes first: Enter in a field submits with the form's first button, and it must not confirm the batch. */}
           <div className="flex flex-wrap gap-3">
-            <SubmitButton name="intent" value="confirm" disabled={busy}>Confirm upload</SubmitButton>
             <button type="submit" name="intent" value="save" disabled={busy} className={`${secondaryButton} disabled:opacity-60`}>
               Save corrections
             </button>
+            <SubmitButton name="intent" value="confirm" disabled={busy}>Confirm upload</SubmitButton>
             <Link to={`${href('/library/upload/:batchId', { batchId: batch.id })}?cancel`} className={secondaryButton}>Cancel upload…</Link>
           </div>
         </Form>

@@ -70,6 +70,11 @@ test('a librarian uploads a piece’s parts, corrects one, confirms and finds it
   await scan.getByLabel('Instrument of scan0042.pdf').selectOption({ label: 'Percussion' })
   await scan.getByLabel('Chairs').fill('2')
   await scan.getByLabel('Label').fill('Percussion 2 (Triangle, Cymbals)')
+  // Enter in a field saves the corrections; it never confirms the batch.
+  await scan.getByLabel('Label').press('Enter')
+  await expect(page.getByText('Saved 1 correction. Confirm when every row is right.')).toBeVisible()
+  await expect(table.getByRole('row')).toHaveCount(NAMES.length + 1)
+  await expect(scan.getByLabel('Label')).toHaveValue('Percussion 2 (Triangle, Cymbals)')
   await page.getByRole('button', { name: 'Confirm upload' }).click()
 
   await expect(page.getByRole('heading', { level: 1, name: `Stored ${NAMES.length} files for ${title}` })).toBeVisible()
