@@ -30,10 +30,10 @@ export function jobHandlers(runtime: Runtime): Record<string, JobHandler> {
     },
     // Queued by the demo seed: the demo parts' PDFs, a batch per run.
     [DEMO_FILES_JOB]: demoFilesJob(runtime),
-    // Abandoned uploads lose their staged files; a confirm cut short by a crash is settled.
+    // Abandoned uploads lose their staged files (also those of no batch); a confirm cut short by a crash is settled.
     [STAGING_SWEEP_JOB]: async () => {
       const swept = await sweepStaging({ db: runtime.db, storage: runtime.storage, logger: runtime.logger, chainKey: runtime.auditKey })
-      if (swept.removed || swept.recovered) runtime.logger.info(swept, 'staged uploads swept')
+      if (swept.removed || swept.recovered || swept.orphaned) runtime.logger.info(swept, 'staged uploads swept')
     },
     [PRUNE_JOBS_JOB]: async () => {
       const removed = await pruneJobs(runtime.db, { olderThan: new Date(Date.now() - KEEP_DONE_JOBS_MS) })

@@ -49,6 +49,12 @@ export type Storage = {
    * Throws StorageNotFoundError when `from` holds nothing.
    */
   move(from: string, to: string): Promise<void>
+  /**
+   * Every object whose key starts with `prefix` (a folder: "staging/"), in no
+   * particular order; never what a put has not finished. For sweeps that
+   * must find objects no database row names (what a crash left).
+   */
+  list(prefix: string): AsyncIterable<ObjectInfo>
   /** For /readyz: writes, reads back and removes a small probe object. */
   check(): Promise<{ status: 'ok' | 'fail'; kind: 'local' | 's3'; detail?: string }>
   close(): Promise<void>
@@ -99,6 +105,12 @@ export function assertKey(key: string): void {
     if (Buffer.byteLength(segment) > 255) fail('segment longer than 255 bytes')
   }
   if (segments[0] === TEMP_PREFIX) fail(`"${TEMP_PREFIX}/" is reserved`)
+}
+
+/** A folder to list: a valid key followed by "/". */
+export function assertPrefix(prefix: string): void {
+  if (typeof prefix !== 'string' || !prefix.endsWith('/')) throw new TypeError(`Invalid storage prefix ${JSON.stringify(prefix)}: must end with "/"`)
+  assertKey(prefix.slice(0, -1))
 }
 
 export function assertMaxBytes(maxBytes: number | undefined): void {

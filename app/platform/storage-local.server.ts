@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto'
 import { createReadStream, createWriteStream } from 'node:fs'
-import { mkdir, open, readFile, rename, rm, stat as statFile, unlink, writeFile } from 'node:fs/promises'
+import { mkdir, open, readdir, readFile, rename, rm, stat as statFile, unlink, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import { pipeline } from 'node:stream/promises'
-import { assertKey, assertMaxBytes, assertRange, createMeter, errorCode, errorDetail, type ObjectInfo, type Storage, StorageNotFoundError, StorageRangeError, TEMP_PREFIX } from './storage-contract.server.ts'
+import { assertKey, assertMaxBytes, assertPrefix, assertRange, createMeter, errorCode, errorDetail, type ObjectInfo, type Storage, StorageNotFoundError, StorageRangeError, TEMP_PREFIX } from './storage-contract.server.ts'
 
 /** Files in a folder on disk: written under .tmp/, synced, then renamed into place. */
 export function createLocalStorage(directory: string): Storage {
@@ -112,6 +112,22 @@ export function createLocalStorage(directory: string): Storage {
       })
       await syncDirectory(path.dirname(target))
       if (path.dirname(source) !== path.dirname(target)) await syncDirectory(path.dirname(source))
+    },
+
+    async *list(prefix) {
+      assertPrefix(prefix)
+      const folder = fileFor(prefix.slice(0, -1))
+      const entries = await readdir(folder, { recursive: true, withFileTypes: true }).catch((error: unknown) => {
+        if (isMissing(error)) return []
+        throw error
+      })
+      for (const entry of entries) {
+        if (!entry.isFile()) continue
+        const file = path.join(entry.parentPath, entry.name)
+        // Gone since the folder was read (deleted or moved meanwhile): not an object any more.
+        const info = await statFile(file).catch(() => null)
+        if (info?.isFile()) yield { key: path.relative(root, file).split(path.sep).join('/'), size: info.size, lastModified: info.mtime }
+      }
     },
 
     async check() {

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto'
 import { Readable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
-import { CopyObjectCommand, DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, PutObjectCommand, S3Client, S3ServiceException } from '@aws-sdk/client-s3'
+import { CopyObjectCommand, DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client, S3ServiceException } from '@aws-sdk/client-s3'
 import { Upload } from '@aws-sdk/lib-storage'
-import { assertKey, assertMaxBytes, assertRange, createMeter, errorDetail, type ObjectInfo, type Storage, type StorageConfig, StorageNotFoundError, StorageRangeError, TEMP_PREFIX } from './storage-contract.server.ts'
+import { assertKey, assertMaxBytes, assertPrefix, assertRange, createMeter, errorDetail, type ObjectInfo, type Storage, type StorageConfig, StorageNotFoundError, StorageRangeError, TEMP_PREFIX } from './storage-contract.server.ts'
 
 // 5 MiB is S3's smallest part. With at most QUEUE_SIZE parts in flight and
 // one being filled, an upload holds roughly 4 parts in memory whatever its size.
@@ -125,6 +125,19 @@ export function createS3Storage(config: Extract<StorageConfig, { kind: 's3' }>):
         throw error
       }
       await client.send(new DeleteObjectCommand({ Bucket, Key: from }))
+    },
+
+    async *list(prefix) {
+      assertPrefix(prefix)
+      let ContinuationToken: string | undefined
+      do {
+        // A page of up to 1,000 keys at a time, as S3 gives them.
+        const page = await client.send(new ListObjectsV2Command({ Bucket, Prefix: prefix, ContinuationToken }))
+        for (const object of page.Contents ?? []) {
+          if (object.Key) yield { key: object.Key, size: object.Size ?? 0, lastModified: object.LastModified ?? new Date(0), etag: object.ETag }
+        }
+        ContinuationToken = page.IsTruncated ? page.NextContinuationToken : undefined
+      } while (ContinuationToken)
     },
 
     async check() {

@@ -447,6 +447,36 @@ describe.each([
     await expect(storage.move('moves/fine.pdf', key)).rejects.toBeInstanceOf(TypeError)
   })
 
+  test('list yields every object under a folder, and only those', async () => {
+    await storage.put('listing/a/1.pdf', pseudoRandom(11, 10))
+    await storage.put('listing/a/2.pdf', pseudoRandom(12, 20))
+    await storage.put('listing/b/deeper/3.pdf', pseudoRandom(13, 30))
+    await storage.put('listing-not/4.pdf', pseudoRandom(14, 40))
+    const listed = async (prefix: string) => {
+      const found: { key: string; size: number }[] = []
+      for await (const object of storage.list(prefix)) {
+        expect(object.lastModified).toBeInstanceOf(Date)
+        found.push({ key: object.key, size: object.size })
+      }
+      return found.sort((x, y) => x.key.localeCompare(y.key))
+    }
+    expect(await listed('listing/')).toEqual([
+      { key: 'listing/a/1.pdf', size: 10 },
+      { key: 'listing/a/2.pdf', size: 20 },
+      { key: 'listing/b/deeper/3.pdf', size: 30 },
+    ])
+    expect(await listed('listing/a/')).toHaveLength(2)
+    expect(await listed('nothing/here/')).toEqual([])
+    await storage.delete('listing/a/1.pdf')
+    expect((await listed('listing/')).map((object) => object.key)).not.toContain('listing/a/1.pdf')
+    // Only folders, never the reserved one.
+    await expect(storage.list('listing')[Symbol.asyncIterator]().next()).rejects.toBeInstanceOf(TypeError)
+    await expect(storage.list('.tmp/')[Symbol.asyncIterator]().next()).rejects.toBeInstanceOf(TypeError)
+  })
+
+  // Not tested here: S3's second page of a listing (past 1,000 keys). s3rver makes its continuation
+  // tokens with a cipher OpenSSL 3 no longer offers, and answers any truncated listing with a 500.
+
   test('a leftover under .tmp/ (as after a crash) is never visible as an object', async () => {
     await h.plantRaw('.tmp/3f2a-crashed-upload', Buffer.from('half a file'))
     await expect(storage.get('.tmp/3f2a-crashed-upload')).rejects.toBeInstanceOf(TypeError)

@@ -1,5 +1,6 @@
 import { type AuditContext, recordAudit, systemContext } from '#app/modules/audit/audit.server.ts'
 import { finalKeyOf, notStaged, type Refusal, type UploadServices } from './upload-review.server.ts'
+import { STAGING_PREFIX } from './storage-keys.ts'
 
 /**
  * Cancelled and abandoned batch uploads: cancel removes the staged files
@@ -44,12 +45,13 @@ const HOUR_MS = 60 * 60 * 1000
  * their staged files and rows. A batch left 'confirming' for an hour (the
  * process died mid-confirm) becomes 'confirmed' if its transaction
  * committed, else its moved files go back to staging and it is 'staged'
- * again. Confirmed batches and library/ files are never touched.
+ * again. Staged files of no batch at all (a crash during intake) go after a
+ * day too. Confirmed batches and library/ files are never touched.
  */
 export async function sweepStaging(
   services: UploadServices & { chainKey: string },
   now: Date = new Date(),
-): Promise<{ removed: number; recovered: number }> {
+): Promise<{ removed: number; recovered: number; orphaned: number }> {
   const { db, storage } = services
   const old = await db
     .selectFrom('upload_batches')
@@ -104,5 +106,36 @@ export async function sweepStaging(
       }
     })
   }
-  return { removed, recovered }
+  return { removed, recovered, orphaned: await sweepOrphans(services, now) }
+}
+
+const BATCH_FOLDER = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/
+
+/**
+ * Staged objects no row names: an intake writes its rows only after every
+ * file is staged, so a process that died on the way left files under a batch
+ * folder with no batch. Those older than a day are removed, one audit entry
+ * per batch folder; a folder whose batch exists is left to the rules above.
+ * Returns how many objects went.
+ */
+async function sweepOrphans(services: UploadServices & { chainKey: string }, now: Date): Promise<number> {
+  const { db, storage } = services
+  const byBatch = new Map<string, string[]>()
+  for await (const object of storage.list(STAGING_PREFIX)) {
+    const batchId = object.key.slice(STAGING_PREFIX.length).split('/')[0] ?? ''
+    if (!BATCH_FOLDER.test(batchId) || now.getTime() - object.lastModified.getTime() < DAY_MS) continue
+    byBatch.set(batchId, [...(byBatch.get(batchId) ?? []), object.key])
+  }
+  if (byBatch.size === 0) return 0
+  const known = new Set((await db.selectFrom('upload_batches').select('id').where('id', 'in', [...byBatch.keys()]).execute()).map((row) => row.id))
+  let orphaned = 0
+  for (const [batchId, keys] of byBatch) {
+    if (known.has(batchId)) continue
+    for (const key of keys) await storage.delete(key)
+    orphaned += keys.length
+    await db.transaction().execute((trx) =>
+      recordAudit(trx, systemContext('Staging sweep', services.chainKey), { action: 'upload.sweep', entity: ['upload_batch', batchId], details: { files: keys.length, withoutRows: true } }),
+    )
+  }
+  return orphaned
 }

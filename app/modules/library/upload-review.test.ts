@@ -1,7 +1,9 @@
-import { sql } from 'kysely'
-import { mkdtemp, readdir, rm } from 'node:fs/promises'
+import { randomUUID } from 'node:crypto'
+import { mkdtemp, readdir, rm, utimes } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
+import { Readable } from 'node:stream'
+import { sql } from 'kysely'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { createStorage, type Storage } from '#app/platform/storage.server.ts'
 import { createTestDatabase, type TestDatabase } from '#tests/setup/database.ts'
@@ -188,7 +190,7 @@ describe('cancelling and sweeping', () => {
     await db.updateTable('upload_batches').set({ status: 'confirming', updated_at: longAgo }).where('id', '=', stuck.id).execute()
     const libraryBefore = await files('library')
 
-    expect(await sweepStaging({ db, storage, chainKey: testAudit.chainKey })).toEqual({ removed: 1, recovered: 1 })
+    expect(await sweepStaging({ db, storage, chainKey: testAudit.chainKey })).toEqual({ removed: 1, recovered: 1, orphaned: 0 })
     expect(await db.selectFrom('upload_batches').select('id').where('id', '=', abandoned.id).executeTakeFirst()).toBeUndefined()
     expect(await db.selectFrom('upload_files').select('id').where('batch_id', '=', abandoned.id).execute()).toEqual([])
     for (const file of abandoned.files) if (file.stagingKey) expect(await storage.exists(file.stagingKey)).toBe(false)
@@ -198,6 +200,36 @@ describe('cancelling and sweeping', () => {
     expect(await storage.exists(moved?.stagingKey ?? '')).toBe(true)
     // Only the stuck batch's moved file left library/; the confirmed batch's files are all there.
     expect(await files('library')).toEqual(libraryBefore.filter((name) => name !== path.join('library', moved?.id ?? '')))
-    expect(await sweepStaging({ db, storage, chainKey: testAudit.chainKey })).toEqual({ removed: 0, recovered: 0 })
+    expect(await sweepStaging({ db, storage, chainKey: testAudit.chainKey })).toEqual({ removed: 0, recovered: 0, orphaned: 0 })
+  })
+
+  test('the sweep removes day-old staged files of no batch (an intake cut off by a crash), and nothing fresh or named by a row', async () => {
+    const { db } = database
+    const twoDaysAgo = new Date(Date.now() - 2 * 24 * 60 * 60 * 1000)
+    const plant = async (key: string, age: Date | null) => {
+      await storage.put(key, Readable.from([Buffer.from('%PDF-1.7 half of a part')]))
+      if (age) await utimes(path.join(directory, ...key.split('/')), age, age)
+    }
+    // As after a crash mid-intake: files staged, no rows written.
+    const crashed = randomUUID()
+    await plant(`staging/${crashed}/${randomUUID()}`, twoDaysAgo)
+    await plant(`staging/${crashed}/${randomUUID()}`, twoDaysAgo)
+    // An intake still under way (its rows come at the end): fresh, so kept.
+    const receiving = `staging/${randomUUID()}/${randomUUID()}`
+    await plant(receiving, null)
+    // A real batch's day-old file is the batch rules' business, not an orphan.
+    const batch = await stageBatch(db, storage, { userId, newTitle: 'Still Reviewing', files: threeParts() })
+    const named = batch.files[0]?.stagingKey ?? ''
+    await utimes(path.join(directory, ...named.split('/')), twoDaysAgo, twoDaysAgo)
+
+    expect(await sweepStaging({ db, storage, chainKey: testAudit.chainKey })).toEqual({ removed: 0, recovered: 0, orphaned: 2 })
+    expect(await files(`staging/${crashed}`)).toEqual([])
+    expect(await storage.exists(receiving)).toBe(true)
+    expect(await storage.exists(named)).toBe(true)
+    const audit = await db.selectFrom('audit_log').select(['action', 'entity_type', 'changes']).where('entity_id', '=', crashed).execute()
+    expect(audit).toHaveLength(1)
+    expect(audit[0]).toMatchObject({ action: 'upload.sweep', entity_type: 'upload_batch' })
+    expect(JSON.stringify(audit[0]?.changes)).toContain('withoutRows')
+    expect(await sweepStaging({ db, storage, chainKey: testAudit.chainKey })).toEqual({ removed: 0, recovered: 0, orphaned: 0 })
   })
 })
