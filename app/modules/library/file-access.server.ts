@@ -1,5 +1,6 @@
 import type { Db } from '#db/types.ts'
 import { type LibraryReach, visiblePart, visiblePiece } from './access.server.ts'
+import { isUuid } from './pieces.server.ts'
 
 /**
  * "May this member get this file?" for the download route of Music library
@@ -23,11 +24,9 @@ export type DownloadableFile = {
   fileName: string
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
-
 /** The file, or null when it does not exist, is deleted, or `reach` does not show it (the route answers all alike). */
 export async function downloadableFile(db: Db, reach: LibraryReach, timeZone: string, fileId: string): Promise<DownloadableFile | null> {
-  if (!UUID.test(fileId)) return null
+  if (!isUuid(fileId)) return null
   const row = await db
     .selectFrom('part_files')
     .innerJoin('parts', 'parts.id', 'part_files.part_id')

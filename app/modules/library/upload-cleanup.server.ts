@@ -1,5 +1,6 @@
 import { type AuditContext, recordAudit, systemContext } from '#app/modules/audit/audit.server.ts'
 import { finalKeyOf, notStaged, type Refusal, type UploadServices } from './upload-review.server.ts'
+import { isUuid } from './pieces.server.ts'
 import { STAGING_PREFIX } from './storage-keys.ts'
 
 /**
@@ -109,8 +110,6 @@ export async function sweepStaging(
   return { removed, recovered, orphaned: await sweepOrphans(services, now) }
 }
 
-const BATCH_FOLDER = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/
-
 /**
  * Staged objects no row names: an intake writes its rows only after every
  * file is staged, so a process that died on the way left files under a batch
@@ -123,7 +122,7 @@ async function sweepOrphans(services: UploadServices & { chainKey: string }, now
   const byBatch = new Map<string, string[]>()
   for await (const object of storage.list(STAGING_PREFIX)) {
     const batchId = object.key.slice(STAGING_PREFIX.length).split('/')[0] ?? ''
-    if (!BATCH_FOLDER.test(batchId) || now.getTime() - object.lastModified.getTime() < DAY_MS) continue
+    if (!isUuid(batchId) || now.getTime() - object.lastModified.getTime() < DAY_MS) continue
     byBatch.set(batchId, [...(byBatch.get(batchId) ?? []), object.key])
   }
   if (byBatch.size === 0) return 0
